@@ -1,0 +1,100 @@
+"""py_library: first-party Python sources and their import roots."""
+
+load(":providers.bzl", "PyPackageInfo")
+
+def repo_runfiles_root(ctx):
+    """Runfiles directory of the repository holding `ctx.label` (`_main` for the main repo).
+
+    Args:
+      ctx: rule context.
+    Returns:
+      str, a runfiles path.
+    """
+    return ctx.label.workspace_name or ctx.workspace_name
+
+def import_roots(ctx):
+    """Import roots of this target as runfiles paths: its repo root plus `imports`.
+
+    Args:
+      ctx: rule context with an `imports` attribute.
+    Returns:
+      list of str.
+    """
+    root = repo_runfiles_root(ctx)
+    roots = [root]
+    for imp in ctx.attr.imports:
+        if imp.startswith("/"):
+            fail("%s: imports entry %r is absolute; use a path relative to the package." % (ctx.label, imp))
+        parts = [p for p in (ctx.label.package + "/" + imp).split("/") if p and p != "."]
+        norm = []
+        for p in parts:
+            if p != "..":
+                norm.append(p)
+            elif norm:
+                norm.pop()
+            else:
+                fail("%s: imports entry %r leaves the repository; use a path inside the package." % (ctx.label, imp))
+        roots.append("/".join([root] + norm))
+    return roots
+
+def package_info(ctx, srcs, files, deps):
+    """PyPackageInfo and runfiles for a target with `srcs`, `data`-like files and `deps`.
+
+    Args:
+      ctx: rule context with an `imports` attribute.
+      srcs: list[File], the target's own Python sources.
+      files: list[File], the target's own other run-time files.
+      deps: list[Target] providing PyPackageInfo.
+    Returns:
+      (PyPackageInfo, runfiles)
+    """
+    info = PyPackageInfo(
+        imports = depset(import_roots(ctx), transitive = [d[PyPackageInfo].imports for d in deps]),
+        transitive_sources = depset(srcs, transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
+        transitive_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+    )
+    runfiles = ctx.runfiles(files = srcs + files).merge_all(
+        [d[DefaultInfo].default_runfiles for d in deps] +
+        [t[DefaultInfo].default_runfiles for t in ctx.attr.data],
+    )
+    return info, runfiles
+
+def _py_library_impl(ctx):
+    info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps)
+    return [
+        info,
+        DefaultInfo(files = depset(ctx.files.srcs), runfiles = runfiles),
+    ]
+
+LIBRARY_ATTRS = {
+    "srcs": attr.label_list(
+        allow_files = [".py"],
+        doc = "Python source files of this target.",
+    ),
+    "deps": attr.label_list(
+        providers = [PyPackageInfo],
+        doc = "Python packages this target imports: `py_library` targets, installed wheels (`@pypi//name`).",
+    ),
+    "data": attr.label_list(
+        allow_files = True,
+        doc = "Files needed at run time, placed in runfiles (and their own runfiles).",
+    ),
+    "imports": attr.string_list(
+        doc = "Import roots to add to `sys.path`, relative to this package (e.g. `[\"src\"]`). The repository root is always one.",
+    ),
+}
+
+py_library = rule(
+    implementation = _py_library_impl,
+    doc = """Python sources that other Python targets import.
+
+```starlark
+py_library(
+    name = "greet",
+    srcs = ["greet.py"],
+    deps = ["@pypi//cowsay"],
+)
+```""",
+    attrs = LIBRARY_ATTRS,
+    provides = [PyPackageInfo],
+)

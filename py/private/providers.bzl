@@ -1,0 +1,27 @@
+"""Providers of rules_xpy's Python rules. Every field documents its type."""
+
+PyPackageInfo = provider(
+    doc = """Python code importable at run time: first-party sources or installed wheels.
+
+Consumed by `py_venv_binary`, `py_venv_test` and (later) `py_pex_binary`, so
+packages from any source (a lock file, a prebuilt wheel, a `py_library`) mix.""",
+    fields = {
+        "imports": "depset[str]: import roots (sys.path entries) as runfiles paths, e.g. `_main/src` or `<canonical repo>/site-packages`; transitive.",
+        "transitive_sources": "depset[File]: the `.py` sources of this package and its deps.",
+        "transitive_files": "depset[File]: every file needed at run time (sources, data, installed trees) of this package and its deps.",
+    },
+)
+
+PyInterpreterInfo = provider(
+    doc = "A Python interpreter a toolchain provides: where it is and what it is.",
+    fields = {
+        "interpreter": "File or None: the interpreter binary, when it is part of the build (a downloaded archive).",
+        "interpreter_path": "str or None: absolute path of an interpreter that exists on the machine running it (host or executor); set when `interpreter` is None.",
+        "files": "depset[File]: the interpreter's runtime files (stdlib, shared libraries); empty for `interpreter_path`.",
+        "version": "str: full version, e.g. `3.11.7`.",
+        "implementation": "str: `cpython` (sys.implementation.name).",
+        "abi": "str: PEP 425 ABI tag of the interpreter, e.g. `cp311`.",
+        "os": "str: operating system the interpreter runs on: `linux`, `macos` or `windows`.",
+        "cpu": "str: CPU architecture the interpreter runs on: `x86_64` or `aarch64`.",
+    },
+)

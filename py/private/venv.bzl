@@ -1,0 +1,108 @@
+"""py_venv_binary and py_venv_test: a relocatable venv in runfiles plus a launcher."""
+
+load(":library.bzl", "LIBRARY_ATTRS", "package_info")
+load(":providers.bzl", "PyPackageInfo")
+load(":toolchain_types.bzl", "TARGET_TOOLCHAIN", "py_tools_exec_groups")
+load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
+
+def _main_file(ctx):
+    if ctx.attr.pytest:
+        if ctx.file.main:
+            fail("%s: main: not allowed with pytest = True (pytest collects `srcs`); remove `main`." % ctx.label)
+        if not ctx.files.srcs:
+            fail("%s: srcs: pytest = True needs test files in `srcs`." % ctx.label)
+        return ctx.file._pytest_main
+    if ctx.file.main:
+        return ctx.file.main
+    wanted = ctx.label.name + ".py"
+    for src in ctx.files.srcs:
+        if src.basename == wanted:
+            return src
+    fail("%s: main: no `%s` in srcs, so there is no entry point; set `main = \"<file>.py\"` to one of %s." % (
+        ctx.label,
+        wanted,
+        [s.basename for s in ctx.files.srcs] or "your sources (srcs is empty)",
+    ))
+
+def _py_venv_impl(ctx):
+    py = ctx.toolchains[TARGET_TOOLCHAIN].py
+    main = _main_file(ctx)
+    deps = ctx.attr.deps + (ctx.attr._pytest_deps if ctx.attr.pytest else [])
+    srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
+    info, runfiles = package_info(ctx, srcs, ctx.files.data, deps)
+    venv = create_venv(ctx, py = py, imports = info.imports)
+    main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if ctx.attr.pytest else []
+    env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}
+    launcher = write_launcher(ctx, venv = venv, py = py, main = main, main_args = main_args, env = env)
+    interpreter = [py.interpreter] if py.interpreter else []
+    runfiles = runfiles.merge(ctx.runfiles(files = venv.files + interpreter, transitive_files = py.files))
+    return [
+        DefaultInfo(executable = launcher, files = depset([launcher]), runfiles = runfiles),
+        RunEnvironmentInfo(environment = env),
+        info,
+    ]
+
+_ATTRS = LIBRARY_ATTRS | {
+    "main": attr.label(
+        allow_single_file = [".py"],
+        doc = "The entry point script. Default: `<name>.py` from `srcs`.",
+    ),
+    "env": attr.string_dict(
+        doc = "Environment variables set when the binary runs (`$(location)` is expanded against `data`). A variable already set by the caller keeps its value.",
+    ),
+    "pytest": attr.bool(
+        default = False,
+        doc = "Run `srcs` with pytest instead of a `main` (pytest and its dependencies are added to `deps`). Arguments (`args`, `--test_arg`) go to pytest.",
+    ),
+    "_launcher": attr.label(default = "//py/private:launcher.sh.tpl", allow_single_file = True),
+    "_venv_tool": attr.label(default = "//py/tools/venv:make_venv.py", allow_single_file = True),
+    "_pytest_main": attr.label(default = "//py/tools/pytest_main:pytest_main.py", allow_single_file = True),
+    "_pytest_deps": attr.label_list(default = ["@xpy_tools//:pytest"], providers = [PyPackageInfo]),
+}
+
+_DOC = """{summary}
+
+The venv lives in the target's runfiles (`<name>.venv/`: `pyvenv.cfg`,
+`bin/python3`, a `.pth` of relative import roots) and holds no absolute path
+but that of a machine-installed interpreter, so `bazel run`, `bazel test`,
+`bazel-bin/<pkg>/<name>` and a copy of `<name>` + `<name>.runfiles` all work.
+
+```starlark
+{example}
+```"""
+
+py_venv_binary = rule(
+    implementation = _py_venv_impl,
+    doc = _DOC.format(
+        summary = "A Python program run from a venv with the target interpreter.",
+        example = """py_venv_binary(
+    name = "app",
+    srcs = ["app.py"],
+    deps = ["//lib:greet"],
+    env = {"GREETING": "hello"},
+)""",
+    ),
+    attrs = _ATTRS,
+    executable = True,
+    toolchains = [TARGET_TOOLCHAIN],
+    exec_groups = py_tools_exec_groups(),
+    provides = [PyPackageInfo],
+)
+
+py_venv_test = rule(
+    implementation = _py_venv_impl,
+    doc = _DOC.format(
+        summary = "A Python test run from a venv: a `main` script, or pytest over `srcs`.",
+        example = """py_venv_test(
+    name = "greet_test",
+    srcs = ["greet_test.py"],
+    pytest = True,
+    deps = ["//lib:greet"],
+)""",
+    ),
+    attrs = _ATTRS,
+    test = True,
+    toolchains = [TARGET_TOOLCHAIN],
+    exec_groups = py_tools_exec_groups(),
+    provides = [PyPackageInfo],
+)

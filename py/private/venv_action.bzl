@@ -1,0 +1,100 @@
+"""Action emitters of py_venv_binary: the venv files and the launcher."""
+
+load(":py_tool.bzl", "run_py_tool")
+
+def runfiles_path(ctx, file):
+    """Path of `file` relative to the runfiles root, without hard-coded repo names.
+
+    Args:
+      ctx: rule context.
+      file: File.
+    Returns:
+      str.
+    """
+    if file.short_path.startswith("../"):
+        return file.short_path[3:]
+    return ctx.workspace_name + "/" + file.short_path
+
+def _shell_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+def create_venv(ctx, *, py, imports):
+    """Declare the venv `<name>.venv/` of a binary: pyvenv.cfg, bin/python3, a .pth.
+
+    Args:
+      ctx: rule context.
+      py: PyInterpreterInfo of the target interpreter.
+      imports: depset[str], import roots as runfiles paths.
+    Returns:
+      struct(files = list[File], rpath = str runfiles path of the venv dir).
+    """
+    cfg = ctx.actions.declare_file(ctx.label.name + ".venv/pyvenv.cfg")
+    venv_rpath = runfiles_path(ctx, cfg).rpartition("/")[0]
+    major_minor = ".".join(py.version.split(".")[:2])
+    pth = ctx.actions.declare_file("%s.venv/lib/python%s/site-packages/_xpy.pth" % (ctx.label.name, major_minor))
+
+    # bin/python3 -> the interpreter: relative inside runfiles, or the absolute
+    # path of an interpreter that exists on the machine.
+    python = ctx.actions.declare_symlink(ctx.label.name + ".venv/bin/python3")
+    if py.interpreter:
+        depth = len(venv_rpath.split("/")) + 1
+        target = "../" * depth + runfiles_path(ctx, py.interpreter)
+    else:
+        target = py.interpreter_path
+    ctx.actions.symlink(output = python, target_path = target)
+
+    args = ctx.actions.args()
+    # --flag=value: a value starting with "@" (a label) is not a param file.
+    args.add(str(ctx.label), format = "--label=%s")
+    args.add(venv_rpath, format = "--venv=%s")
+    args.add(py.version, format = "--python-version=%s")
+    args.add(py.implementation, format = "--implementation=%s")
+    args.add_all(imports, format_each = "--import=%s")
+    args.add(cfg, format = "--pyvenv-cfg=%s")
+    args.add(pth, format = "--pth=%s")
+    run_py_tool(
+        ctx,
+        tool = ctx.file._venv_tool,
+        args = args,
+        inputs = [],
+        outputs = [cfg, pth],
+        mnemonic = "PyVenv",
+        progress_message = "Writing venv of %{label}",
+    )
+    return struct(files = [cfg, pth, python], rpath = venv_rpath)
+
+def write_launcher(ctx, *, venv, py, main, main_args, env):
+    """Write the executable launcher of a venv binary.
+
+    Args:
+      ctx: rule context with a `_launcher` template attribute.
+      venv: struct from create_venv.
+      py: PyInterpreterInfo of the target interpreter.
+      main: File, the entry point script.
+      main_args: list[str], arguments always passed to main, before the user's.
+      env: dict[str, str], environment defaults (the caller's environment wins).
+    Returns:
+      File, the launcher.
+    """
+    launcher = ctx.actions.declare_file(ctx.label.name)
+    major, minor = [int(x) for x in py.version.split(".")[:2]]
+
+    # -P (3.11+): no script directory on sys.path; the venv's roots are the path.
+    flags = ["-B"] + (["-P"] if (major, minor) >= (3, 11) else [])
+    ctx.actions.expand_template(
+        template = ctx.file._launcher,
+        output = launcher,
+        is_executable = True,
+        substitutions = {
+            "%{label}": str(ctx.label),
+            "%{venv}": venv.rpath,
+            "%{main}": runfiles_path(ctx, main),
+            "%{main_args}": " ".join([_shell_quote(a) for a in main_args]),
+            "%{python_flags}": " ".join(flags),
+            "%{env}": "\n".join([
+                '[ -n "${%s+x}" ] || export %s=%s' % (k, k, _shell_quote(v))
+                for k, v in sorted(env.items())
+            ]),
+        },
+    )
+    return launcher

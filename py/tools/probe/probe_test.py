@@ -1,0 +1,22 @@
+"""Unit tests of the interpreter probe."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import probe
+
+
+def test_describes_the_running_interpreter():
+    info = probe.describe()
+    assert info["version"].startswith("%d.%d." % sys.version_info[:2])
+    assert info["implementation"] == "cpython"
+    assert info["abi"] == "cp%d%d" % sys.version_info[:2]
+    assert info["os"] == "linux"
+    assert info["cpu"] in ("x86_64", "aarch64")
+
+
+def test_main_prints_json():
+    out = subprocess.run([sys.executable, str(Path(probe.__file__))], check=True, capture_output=True, text=True).stdout
+    assert json.loads(out)["executable"] == sys.executable
