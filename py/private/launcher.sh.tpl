@@ -19,4 +19,13 @@ _xpy_runfiles() {
 RUNFILES_DIR=$(_xpy_runfiles)
 export RUNFILES_DIR
 %{env}
-exec "$RUNFILES_DIR/%{venv}/bin/python3" %{python_flags} "$RUNFILES_DIR/%{main}" %{main_args} "$@"
+venv=$RUNFILES_DIR/%{venv}
+interpreter=%{interpreter}
+if [ -z "$interpreter" ] || [ -L "$venv/bin/python3" ]; then
+  exec "$venv/bin/python3" %{python_flags} "$RUNFILES_DIR/%{main}" %{main_args} "$@"
+fi
+# The tree was copied with symlinks resolved (cp -L): bin/python3 is a plain
+# copy that cannot find its stdlib. Run the interpreter where it is, as the
+# venv's python, with its home given explicitly.
+PYTHONHOME=$RUNFILES_DIR/%{python_home} exec -a "$venv/bin/python3" "$RUNFILES_DIR/$interpreter" \
+  %{python_flags} "$RUNFILES_DIR/%{main}" %{main_args} "$@"

@@ -63,6 +63,13 @@ def create_venv(ctx, *, py, imports):
     )
     return struct(files = [cfg, pth, python], rpath = venv_rpath)
 
+def _python_home(ctx, py):
+    """Runfiles path of an in-build interpreter's installation root (`<root>/bin/python3`)."""
+    if not py.interpreter:
+        return ""
+    parent = runfiles_path(ctx, py.interpreter).rpartition("/")[0]
+    return parent.rpartition("/")[0] if parent.endswith("/bin") else parent
+
 def write_launcher(ctx, *, venv, py, main, main_args, env):
     """Write the executable launcher of a venv binary.
 
@@ -91,6 +98,8 @@ def write_launcher(ctx, *, venv, py, main, main_args, env):
             "%{main}": runfiles_path(ctx, main),
             "%{main_args}": " ".join([_shell_quote(a) for a in main_args]),
             "%{python_flags}": " ".join(flags),
+            "%{interpreter}": _shell_quote(runfiles_path(ctx, py.interpreter)) if py.interpreter else "''",
+            "%{python_home}": _python_home(ctx, py),
             "%{env}": "\n".join([
                 '[ -n "${%s+x}" ] || export %s=%s' % (k, k, _shell_quote(v))
                 for k, v in sorted(env.items())
