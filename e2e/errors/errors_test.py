@@ -51,7 +51,9 @@ def _assert_one_clear_error(stderr: str, pattern: str) -> None:
 
 def test_binary_without_main_names_the_attribute():
     err = _build("", 'py_venv_binary(name = "tool", srcs = ["app.py", "other.py"])\n')
-    _assert_one_clear_error(err, r"//:tool: main: no `tool.py` in srcs.*set `main = \"<file>.py\"` to one of \[\"app.py\", \"other.py\"\]")
+    _assert_one_clear_error(
+        err, r"//:tool: main: no `tool.py` in srcs.*set `main = \"<file>.py\"` to one of \[\"app.py\", \"other.py\"\]"
+    )
 
 
 def test_main_with_pytest_is_refused():
@@ -67,7 +69,8 @@ def test_absolute_imports_entry_is_refused():
 def test_local_interpreter_of_the_wrong_version():
     err = _build('python.local(name = "py39", version = "3.9")\n', 'py_venv_binary(name = "app", srcs = ["app.py"])\n')
     _assert_one_clear_error(
-        err, r"python.local\(name = \"py39\"\): version: \S+ is Python 3\.\d+\.\d+, not 3\.9\. Fix: set version = \"3\.\d+\""
+        err,
+        r"python.local\(name = \"py39\"\): version: \S+ is Python 3\.\d+\.\d+, not 3\.9\. Fix: set version = \"3\.\d+\"",
     )
 
 
@@ -78,7 +81,9 @@ def test_archive_with_a_wrong_sha256_shows_both_hashes():
         f'python.archive(name = "bad", url = "{url}", sha256 = "{wrong}", version = "3.11.7", os = "linux", cpu = "x86_64")\n',
         'py_venv_binary(name = "app", srcs = ["app.py"])\n',
     )
-    _assert_one_clear_error(err, rf"python.archive\(name = \"bad\"\): sha256: \S+ has SHA-256 {sha256}, but sha256 = \"{wrong}\"")
+    _assert_one_clear_error(
+        err, rf"python.archive\(name = \"bad\"\): sha256: \S+ has SHA-256 {sha256}, but sha256 = \"{wrong}\""
+    )
 
 
 def test_archive_without_the_interpreter():
@@ -87,7 +92,9 @@ def test_archive_without_the_interpreter():
         f'python.archive(name = "empty", url = "{url}", sha256 = "{sha256}", strip_prefix = "python", version = "3.11.7", os = "linux", cpu = "x86_64")\n',
         'py_venv_binary(name = "app", srcs = ["app.py"])\n',
     )
-    _assert_one_clear_error(err, r"python.archive\(name = \"empty\"\): interpreter: no bin/python3 in the archive.*has \[\"README.md\"\]")
+    _assert_one_clear_error(
+        err, r"python.archive\(name = \"empty\"\): interpreter: no bin/python3 in the archive.*has \[\"README.md\"\]"
+    )
 
 
 def test_executor_interpreter_path_must_be_absolute():

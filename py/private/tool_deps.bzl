@@ -40,7 +40,7 @@ def _hub_impl(rctx):
 
 _hub = repository_rule(implementation = _hub_impl)
 
-def _tool_deps_impl(mctx):
+def _tool_deps_impl(_mctx):
     for name, wheel in TOOL_WHEELS.items():
         _wheel(name = "xpy_tools_" + name, url = wheel.url, sha256 = wheel.sha256, deps = wheel.deps)
     _hub(name = "xpy_tools")

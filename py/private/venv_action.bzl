@@ -15,6 +15,12 @@ def runfiles_path(ctx, file):
         return file.short_path[3:]
     return ctx.workspace_name + "/" + file.short_path
 
+def display_label(label):
+    """`//pkg:name` for the main repository (not `@@//pkg:name`), else the full label."""
+    if not label.workspace_name:
+        return "//%s:%s" % (label.package, label.name)
+    return str(label)
+
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
@@ -44,8 +50,9 @@ def create_venv(ctx, *, py, imports):
     ctx.actions.symlink(output = python, target_path = target)
 
     args = ctx.actions.args()
+
     # --flag=value: a value starting with "@" (a label) is not a param file.
-    args.add(str(ctx.label), format = "--label=%s")
+    args.add(display_label(ctx.label), format = "--label=%s")
     args.add(venv_rpath, format = "--venv=%s")
     args.add(py.version, format = "--python-version=%s")
     args.add(py.implementation, format = "--implementation=%s")
@@ -93,7 +100,7 @@ def write_launcher(ctx, *, venv, py, main, main_args, env):
         output = launcher,
         is_executable = True,
         substitutions = {
-            "%{label}": str(ctx.label),
+            "%{label}": display_label(ctx.label),
             "%{venv}": venv.rpath,
             "%{main}": runfiles_path(ctx, main),
             "%{main_args}": " ".join([_shell_quote(a) for a in main_args]),

@@ -70,8 +70,12 @@ def make_archive(prefix: Path, out: Path) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="make_python_archive", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
-    parser.add_argument("--prefix", type=Path, default=Path(sysconfig.get_config_var("prefix")), help="installation to package")
+    parser = argparse.ArgumentParser(
+        prog="make_python_archive", description=__doc__.splitlines()[0], fromfile_prefix_chars="@"
+    )
+    parser.add_argument(
+        "--prefix", type=Path, default=Path(sysconfig.get_config_var("prefix")), help="installation to package"
+    )
     parser.add_argument("--out", type=Path, required=True, help="the .tar.gz to write")
     return parser
 

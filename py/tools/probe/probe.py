@@ -14,15 +14,23 @@ import sysconfig
 __all__ = ["describe", "main"]
 
 _OS = {"Linux": "linux", "Darwin": "macos", "Windows": "windows"}
-_CPU = {"x86_64": "x86_64", "AMD64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64", "ARM64": "aarch64"}
+_CPU = {
+    "x86_64": "x86_64",
+    "AMD64": "x86_64",
+    "amd64": "x86_64",
+    "aarch64": "aarch64",
+    "arm64": "aarch64",
+    "ARM64": "aarch64",
+}
 
 
 def describe() -> dict[str, str]:
     """Facts about the running interpreter; unknown platforms are reported as they are."""
-    version = "%d.%d.%d" % sys.version_info[:3]
+    major, minor, micro = sys.version_info[:3]
+    version = f"{major}.{minor}.{micro}"
     impl = sys.implementation.name
     free_threaded = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
-    abi = "cp%d%d%s" % (sys.version_info[0], sys.version_info[1], free_threaded) if impl == "cpython" else "none"
+    abi = f"cp{major}{minor}{free_threaded}" if impl == "cpython" else "none"
     return {
         "version": version,
         "implementation": impl,

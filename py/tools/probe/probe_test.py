@@ -10,9 +10,10 @@ import probe
 
 def test_describes_the_running_interpreter():
     info = probe.describe()
-    assert info["version"].startswith("%d.%d." % sys.version_info[:2])
+    major, minor = sys.version_info[:2]
+    assert info["version"].startswith(f"{major}.{minor}.")
     assert info["implementation"] == "cpython"
-    assert info["abi"] == "cp%d%d" % sys.version_info[:2]
+    assert info["abi"] == f"cp{major}{minor}"
     assert info["os"] == "linux"
     assert info["cpu"] in ("x86_64", "aarch64")
 
