@@ -19,6 +19,8 @@ MODULE = """module(name = "e2e_errors")
 bazel_dep(name = "rules_xpy")
 local_path_override(module_name = "rules_xpy", path = "../..")
 
+bazel_dep(name = "platforms", version = "0.0.10")
+
 python = use_extension("@rules_xpy//py:extensions.bzl", "python")
 """
 BUILD = 'load("@rules_xpy//py:defs.bzl", "py_library", "py_venv_binary", "py_venv_test")\n'
@@ -39,7 +41,7 @@ def _build(module_extra: str, build_extra: str, target: str = "//:all") -> str:
     (HERE / "BUILD.bazel").write_text(BUILD + build_extra)
     for name in ("app.py", "other.py", "t_test.py"):
         (HERE / name).write_text("print('hi')\n")
-    proc = subprocess.run([BAZEL, "build", target], cwd=HERE, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([BAZEL, "build", *target.split()], cwd=HERE, capture_output=True, text=True, timeout=600)
     assert proc.returncode != 0, f"build of {target} succeeded; expected a failure\n{proc.stderr}"
     return proc.stderr
 
@@ -103,6 +105,19 @@ def test_executor_interpreter_path_must_be_absolute():
         'py_venv_binary(name = "app", srcs = ["app.py"])\n',
     )
     _assert_one_clear_error(err, r"python.executor\(name = \"w\"\): interpreter_path: \"python3\" is not absolute")
+
+
+def test_target_platform_without_interpreter():
+    (HERE / "platforms").mkdir(exist_ok=True)
+    (HERE / "platforms" / "BUILD.bazel").write_text(
+        'platform(name = "macos_arm64", constraint_values = ["@platforms//os:macos", "@platforms//cpu:aarch64"])\n'
+    )
+    err = _build(
+        "",
+        'py_venv_binary(name = "app", srcs = ["app.py"])\n',
+        target="--platforms=//platforms:macos_arm64 //:app",
+    )
+    _assert_one_clear_error(err, r"//:app: no Python interpreter for the target platform \(--platforms\)\. Fix: declare one")
 
 
 @pytest.fixture(autouse=True, scope="module")

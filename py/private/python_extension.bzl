@@ -128,8 +128,10 @@ python.archive(
 )
 ```
 
-With no `python.local` tag, the host's `python3` (if any) is registered last
-as a fallback. Toolchains are tried in declaration order, root module first.""",
+Toolchains are tried in order: modules from the root down; within a module,
+its `local` tags, then `archive`, then `executor` tags, each in written order.
+With no `python.local` tag anywhere, the host's `python3` (if any) is
+registered last, as a fallback.""",
     tag_classes = {"local": _local, "archive": _archive, "executor": _executor},
     environ = ["PATH"],
 )

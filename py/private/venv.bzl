@@ -2,7 +2,7 @@
 
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
 load(":providers.bzl", "PyPackageInfo")
-load(":toolchain_types.bzl", "TARGET_TOOLCHAIN", "py_tools_exec_groups")
+load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
 load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
 
 def _main_file(ctx):
@@ -25,7 +25,7 @@ def _main_file(ctx):
     ))
 
 def _py_venv_impl(ctx):
-    py = ctx.toolchains[TARGET_TOOLCHAIN].py
+    py = target_interpreter(ctx)
     main = _main_file(ctx)
     deps = ctx.attr.deps + (ctx.attr._pytest_deps if ctx.attr.pytest else [])
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
@@ -84,7 +84,7 @@ py_venv_binary = rule(
     ),
     attrs = _ATTRS,
     executable = True,
-    toolchains = [TARGET_TOOLCHAIN],
+    toolchains = target_toolchains(),
     exec_groups = py_tools_exec_groups(),
     provides = [PyPackageInfo],
 )
@@ -102,7 +102,7 @@ py_venv_test = rule(
     ),
     attrs = _ATTRS,
     test = True,
-    toolchains = [TARGET_TOOLCHAIN],
+    toolchains = target_toolchains(),
     exec_groups = py_tools_exec_groups(),
     provides = [PyPackageInfo],
 )
