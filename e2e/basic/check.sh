@@ -15,7 +15,7 @@ expect() {  # expect <what> <output> <line>...
 }
 
 "$BAZEL" test //...
-expect "bazel run" "$("$BAZEL" run //app -- one two 2>/dev/null)" "Hello, Bazel!" "python 3.11 venv=True" "args: one two"
+expect "bazel run" "$("$BAZEL" run //app -- one two 2>/dev/null)" "Hello, Bazel!" "python 3.11 venv=True" "args: from-attr one two"
 expect "bazel-bin/app/app" "$(bazel-bin/app/app three)" "Hello, Bazel!" "args: three"
 expect "env from caller wins" "$(XPY_E2E_WHO=Ada bazel-bin/app/app)" "Hello, Ada!"
 tmp=$(mktemp -d)

@@ -117,7 +117,9 @@ def test_target_platform_without_interpreter():
         'py_venv_binary(name = "app", srcs = ["app.py"])\n',
         target="--platforms=//platforms:macos_arm64 //:app",
     )
-    _assert_one_clear_error(err, r"//:app: no Python interpreter for the target platform \(--platforms\)\. Fix: declare one")
+    _assert_one_clear_error(
+        err, r"//:app: no Python interpreter for the target platform \(--platforms\)\. Fix: declare one"
+    )
 
 
 @pytest.fixture(autouse=True, scope="module")
