@@ -71,38 +71,36 @@ but that of a machine-installed interpreter, so `bazel run`, `bazel test`,
 {example}
 ```"""
 
-py_venv_binary = rule(
-    implementation = _py_venv_impl,
-    doc = _DOC.format(
-        summary = "A Python program run from a venv with the target interpreter.",
-        example = """py_venv_binary(
+def _venv_rule(*, test, summary, example):
+    return rule(
+        implementation = _py_venv_impl,
+        doc = _DOC.format(summary = summary, example = example),
+        attrs = _ATTRS,
+        executable = True,
+        test = test,
+        toolchains = target_toolchains(),
+        exec_groups = py_tools_exec_groups(),
+        provides = [PyPackageInfo],
+    )
+
+py_venv_binary = _venv_rule(
+    test = False,
+    summary = "A Python program run from a venv with the target interpreter.",
+    example = """py_venv_binary(
     name = "app",
     srcs = ["app.py"],
     deps = ["//lib:greet"],
     env = {"GREETING": "hello"},
 )""",
-    ),
-    attrs = _ATTRS,
-    executable = True,
-    toolchains = target_toolchains(),
-    exec_groups = py_tools_exec_groups(),
-    provides = [PyPackageInfo],
 )
 
-py_venv_test = rule(
-    implementation = _py_venv_impl,
-    doc = _DOC.format(
-        summary = "A Python test run from a venv: a `main` script, or pytest over `srcs`.",
-        example = """py_venv_test(
+py_venv_test = _venv_rule(
+    test = True,
+    summary = "A Python test run from a venv: a `main` script, or pytest over `srcs`.",
+    example = """py_venv_test(
     name = "greet_test",
     srcs = ["greet_test.py"],
     pytest = True,
     deps = ["//lib:greet"],
 )""",
-    ),
-    attrs = _ATTRS,
-    test = True,
-    toolchains = target_toolchains(),
-    exec_groups = py_tools_exec_groups(),
-    provides = [PyPackageInfo],
 )
