@@ -1,0 +1,275 @@
+"""Plan a uv.lock for target platforms: per package and platform, the file to fetch and the edges.
+
+The plan is JSON (sorted keys, lists sorted, so equal inputs give equal bytes):
+
+    {
+      "version": 1,                     # schema version of the plan
+      "lock": "<lock path as given>", "requires_python": ">=3.11" | null,
+      "roots": ["<id>", ...],           # workspace members planned from
+      "extras": [...], "groups": [...], # of the roots, included on top of their dependencies
+      "platforms": {"<platform>": {<TargetPlatform fields but name>, "closure": ["<id>", ...]}},
+      "packages": {"<id>": {            # every package in some closure
+        "name": "click", "version": "8.1.7" | null,
+        "source": {"kind": "registry" | "url" | "first_party", "location": "<index URL, URL or path>"},
+        "files": {"<file id>": {"kind": "wheel" | "sdist", "url", "sha256", "size": int | null, "filename"}},
+        "platforms": {"<platform>": {   # only platforms whose closure holds the package
+          "file": "<file id>" | null, "reason": "<why this file, or why none>",
+          "dependencies": ["<id>", ...], "extras": ["<activated extra>", ...]}}}}
+    }
+
+A package id is its normalized name, or `name@version` when the lock holds
+several versions of it (forked resolutions); a file id is the lowercased file
+name. `files` holds the files chosen on some platform. Dependencies are the
+edges whose marker holds in the platform's environment, with extras
+propagated (`{name = "x", extra = ["y"]}` pulls in x's extra y); the walk keeps
+a visited set, so dependency cycles are fine. Markers of uv's conflicting
+extras/groups (`extra == 'extra-N-...'`) evaluate as false.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lock_errors import LockError, LockFormatError
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from target_platforms import TargetPlatform, load_platforms
+from uv_lock import Dependency, File, Lock, Package, read_lock
+from wheel_select import choose
+
+__all__ = ["Selection", "build_parser", "file_id", "main", "make_plan"]
+
+PLAN_VERSION = 1
+_Node = tuple[str, str, str]  # (package id, "" | "extra" | "group", extra or group name)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which roots to plan from and what of theirs to include beyond their dependencies."""
+
+    roots: tuple[str, ...] = ()  # empty: the workspace members, or the project at "."
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    all_extras: bool = False
+    all_groups: bool = False
+
+
+def file_id(file: File) -> str:
+    """Stable id of a file: its name, lowercased, other characters than [a-z0-9._-] as `_`."""
+    return re.sub(r"[^a-z0-9._-]", "_", file.filename.lower())
+
+
+class _Graph:
+    """Packages by id, and resolution of dependency edges to ids."""
+
+    def __init__(self, lock: Lock) -> None:
+        self.lock = lock
+        self.by_name: dict[str, list[Package]] = defaultdict(list)
+        for p in lock.packages:
+            self.by_name[p.name].append(p)
+        self.packages = {self.id(p): p for p in lock.packages}
+
+    def id(self, package: Package) -> str:
+        return package.name if len(self.by_name[package.name]) == 1 else f"{package.name}@{package.version}"
+
+    def resolve(self, dep: Dependency, of: Package) -> str:
+        found = [p for p in self.by_name.get(dep.name, []) if dep.version in (None, p.version)]
+        if len(found) != 1:
+            what = "is not in the lock" if not found else "is ambiguous (several versions, no `version`)"
+            raise LockFormatError(
+                f"dependency {dep.name!r} {what}", self.lock.path, "regenerate it with `uv lock`", of.name
+            )
+        return self.id(found[0])
+
+    def roots(self, names: Sequence[str]) -> list[str]:
+        if not names:
+            names = self.lock.members or [p.name for p in self.lock.packages if p.source.location == "."]
+        if not names:
+            raise LockError("no root project", self.lock.path, "pass --root NAME (a workspace member)")
+        ids = []
+        for name in names:
+            found = [p for p in self.by_name.get(canonicalize_name(name), []) if p.source.kind == "first_party"]
+            if not found:
+                raise LockError(f"root {name!r} is not a first-party package", self.lock.path, "pass a member name")
+            ids.append(self.id(found[0]))
+        return ids
+
+
+@functools.cache
+def _holds(marker: str, platform: TargetPlatform) -> bool:
+    return Marker(marker).evaluate(platform.marker_environment())
+
+
+def _edges(package: Package, kind: str, name: str) -> Iterable[Dependency]:
+    if kind == "extra":
+        return package.optional_dependencies.get(name, ())
+    if kind == "group":
+        return package.dev_dependencies.get(name, ())
+    return package.dependencies
+
+
+def _start(graph: _Graph, roots: Sequence[str], sel: Selection) -> list[_Node]:
+    nodes: list[_Node] = []
+    for kind, names, every in (("extra", sel.extras, sel.all_extras), ("group", sel.groups, sel.all_groups)):
+        wanted = {canonicalize_name(n) for n in names}
+        found: set[str] = set()
+        for root in roots:
+            pkg = graph.packages[root]
+            have = pkg.optional_dependencies if kind == "extra" else pkg.dev_dependencies
+            picked = sorted(have) if every else sorted(wanted & have.keys())
+            nodes += [(root, kind, n) for n in picked]
+            found.update(picked)
+        if wanted - found:
+            missing = sorted(wanted - found)[0]
+            raise LockError(f"no root has the {kind} {missing!r}", graph.lock.path, f"pick {kind}s the roots declare")
+    return [(r, "", "") for r in roots] + nodes
+
+
+def _walk(graph: _Graph, start: Sequence[_Node], platform: TargetPlatform) -> dict[str, dict[str, set[str]]]:
+    """Per reachable package id: {"dependencies": ids, "extras": activated extras}."""
+    seen: set[_Node] = set()
+    out: dict[str, dict[str, set[str]]] = {}
+    todo = list(start)
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        pid, kind, name = node
+        entry = out.setdefault(pid, {"dependencies": set(), "extras": set()})
+        if kind == "extra":
+            entry["extras"].add(name)
+        package = graph.packages[pid]
+        for dep in _edges(package, kind, name):
+            try:
+                if dep.marker and not _holds(dep.marker, platform):
+                    continue
+            except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as e:
+                reason = str(e).splitlines()[0]  # packaging adds lines pointing at the column
+                what = f"marker {dep.marker!r} of dependency {dep.name!r} cannot be evaluated ({reason})"
+                raise LockFormatError(what, graph.lock.path, "regenerate the lock", package.name) from None
+            target = graph.resolve(dep, package)
+            if target != pid:
+                entry["dependencies"].add(target)
+            todo.append((target, "", ""))
+            todo.extend((target, "extra", e) for e in dep.extras)
+    return out
+
+
+def _check_python(lock: Lock, platform: TargetPlatform) -> None:
+    if lock.requires_python is None:
+        return
+    try:
+        ok = SpecifierSet(lock.requires_python).contains(platform.marker_environment()["python_full_version"], True)
+    except InvalidSpecifier:
+        raise LockFormatError(f"bad requires-python {lock.requires_python!r}", lock.path, "fix the lock") from None
+    if not ok:
+        raise LockError(
+            f"python {platform.python_version} of {platform.name} is outside requires-python {lock.requires_python!r}",
+            lock.path,
+            "pick a python version the lock supports",
+        )
+
+
+def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Selection | None = None) -> dict[str, Any]:
+    """The JSON-ready plan of `lock` for `platforms` (schema: see the module doc)."""
+    selection = selection or Selection()
+    graph = _Graph(lock)
+    roots = graph.roots(selection.roots)
+    start = _start(graph, roots, selection)
+    packages: dict[str, dict[str, Any]] = {}
+    platforms_out: dict[str, Any] = {}
+    for platform in platforms:
+        _check_python(lock, platform)
+        walked = _walk(graph, start, platform)
+        platforms_out[platform.name] = {
+            **{k: v for k, v in dataclasses.asdict(platform).items() if k != "name"},
+            "closure": sorted(walked),
+        }
+        for pid, edges in walked.items():
+            package = graph.packages[pid]
+            entry = packages.setdefault(pid, _package_entry(package))
+            choice = choose(package, platform)
+            if choice.file:
+                entry["files"][file_id(choice.file)] = _file_entry(choice.file)
+            entry["platforms"][platform.name] = {
+                "file": file_id(choice.file) if choice.file else None,
+                "reason": choice.reason,
+                "dependencies": sorted(edges["dependencies"]),
+                "extras": sorted(edges["extras"]),
+            }
+    return {
+        "version": PLAN_VERSION,
+        "lock": lock.path,
+        "requires_python": lock.requires_python,
+        "roots": sorted(roots),
+        "extras": sorted({n for pid, kind, n in start if kind == "extra"}),
+        "groups": sorted({n for pid, kind, n in start if kind == "group"}),
+        "platforms": platforms_out,
+        "packages": packages,
+    }
+
+
+def _package_entry(package: Package) -> dict[str, Any]:
+    return {
+        "name": package.name,
+        "version": package.version,
+        "source": {"kind": package.source.kind, "location": package.source.location},
+        "files": {},
+        "platforms": {},
+    }
+
+
+def _file_entry(file: File) -> dict[str, Any]:
+    return {"kind": file.kind, "url": file.url, "sha256": file.sha256, "size": file.size, "filename": file.filename}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lock_plan", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
+    parser.add_argument("--lock", type=Path, required=True, help="the uv.lock to plan")
+    parser.add_argument("--platform", dest="platforms", action="append", default=[], help="target platform name")
+    parser.add_argument("--platforms-json", type=Path, help="JSON list of custom TargetPlatform objects")
+    parser.add_argument("--python-version", help="X.Y[.Z] for every platform (default: each platform's)")
+    parser.add_argument("--root", dest="roots", action="append", default=[], help="workspace member to plan from")
+    parser.add_argument("--extra", dest="extras", action="append", default=[], help="extra of the roots to include")
+    parser.add_argument("--all-extras", action="store_true")
+    parser.add_argument("--group", dest="groups", action="append", default=[], help="dependency group to include")
+    parser.add_argument("--all-groups", action="store_true")
+    parser.add_argument("--output", type=Path, help="where to write the plan (default: stdout)")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        platforms = load_platforms(args.platforms, args.platforms_json)
+        if args.python_version:
+            platforms = [p.with_python(args.python_version) for p in platforms]
+        selection = Selection(
+            tuple(args.roots), tuple(args.extras), tuple(args.groups), args.all_extras, args.all_groups
+        )
+        plan = make_plan(read_lock(args.lock), platforms, selection)
+    except LockError as e:
+        print(f"ERROR: {e}", file=sys.stderr)
+        return 1
+    text = json.dumps(plan, indent=2, sort_keys=True) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
