@@ -72,6 +72,17 @@ def _probe(mctx, what, path, version, required):
         fail("%s: %s runs on %s/%s, which rules_xpy does not support (os: %s, cpu: %s)." % (what, python, info["os"], info["cpu"], _OSES, _CPUS))
     return info
 
+def _probed_interpreter(name, info):
+    """Declare the repository of a local interpreter described by `_probe`."""
+    path_interpreter(
+        name = name,
+        interpreter_path = info["executable"],
+        version = info["version"],
+        implementation = info["implementation"],
+        os = info["os"],
+        cpu = info["cpu"],
+    )
+
 def _python_impl(mctx):
     specs = []
     owners = {}
@@ -88,7 +99,7 @@ def _python_impl(mctx):
             has_local = True
             name = tag.name or "python_local"
             info = _probe(mctx, "python.local(name = %r)" % name, tag.path, tag.version, required = True)
-            path_interpreter(name = name, interpreter_path = info["executable"], version = info["version"], implementation = info["implementation"], os = info["os"], cpu = info["cpu"])
+            _probed_interpreter(name, info)
             add(name, mod, "local", os = info["os"], cpu = info["cpu"], target = tag.target, exec = tag.exec)
         for tag in mod.tags.archive:
             name = tag.name or "python_%s_%s" % (tag.os, tag.cpu)
@@ -105,7 +116,7 @@ def _python_impl(mctx):
     if not has_local:
         info = _probe(mctx, "python (host fallback)", "", "", required = False)
         if info:
-            path_interpreter(name = "python_host", interpreter_path = info["executable"], version = info["version"], implementation = info["implementation"], os = info["os"], cpu = info["cpu"])
+            _probed_interpreter("python_host", info)
             specs.append(dict(name = "python_host", os = info["os"], cpu = info["cpu"], target = True, exec = True))
 
     interpreters_hub(name = "xpy_interpreters", interpreters = [json.encode(s) for s in specs])
