@@ -1,5 +1,6 @@
 """py_library: first-party Python sources and their import roots."""
 
+load(":labels.bzl", "display_label")
 load(":providers.bzl", "PyPackageInfo")
 
 def repo_runfiles_root(ctx):
@@ -24,7 +25,7 @@ def import_roots(ctx):
     roots = [root]
     for imp in ctx.attr.imports:
         if imp.startswith("/"):
-            fail("%s: imports entry %r is absolute; use a path relative to the package." % (ctx.label, imp))
+            fail("%s: imports entry %r is absolute; use a path relative to the package." % (display_label(ctx.label), imp))
         parts = [p for p in (ctx.label.package + "/" + imp).split("/") if p and p != "."]
         norm = []
         for p in parts:
@@ -33,7 +34,7 @@ def import_roots(ctx):
             elif norm:
                 norm.pop()
             else:
-                fail("%s: imports entry %r leaves the repository; use a path inside the package." % (ctx.label, imp))
+                fail("%s: imports entry %r leaves the repository; use a path inside the package." % (display_label(ctx.label), imp))
         roots.append("/".join([root] + norm))
     return roots
 

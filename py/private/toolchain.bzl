@@ -1,5 +1,6 @@
 """The `py_interpreter` rule: a Python interpreter as a toolchain implementation."""
 
+load(":labels.bzl", "display_label")
 load(":providers.bzl", "PyInterpreterInfo")
 
 _OSES = ["linux", "macos", "windows"]
@@ -13,13 +14,13 @@ def _abi(implementation, version):
 
 def _py_interpreter_impl(ctx):
     if bool(ctx.file.interpreter) == bool(ctx.attr.interpreter_path):
-        fail("%s: set exactly one of `interpreter` (a file of the build) or `interpreter_path` (an absolute path on the executor)." % ctx.label)
+        fail("%s: set exactly one of `interpreter` (a file of the build) or `interpreter_path` (an absolute path on the executor)." % display_label(ctx.label))
     if ctx.attr.interpreter_path and not ctx.attr.interpreter_path.startswith("/"):
-        fail("%s: interpreter_path %r must be absolute." % (ctx.label, ctx.attr.interpreter_path))
+        fail("%s: interpreter_path %r must be absolute." % (display_label(ctx.label), ctx.attr.interpreter_path))
     if ctx.attr.os not in _OSES or ctx.attr.cpu not in _CPUS:
-        fail("%s: os must be one of %s and cpu one of %s." % (ctx.label, _OSES, _CPUS))
+        fail("%s: os must be one of %s and cpu one of %s." % (display_label(ctx.label), _OSES, _CPUS))
     if len(ctx.attr.python_version.split(".")) < 2:
-        fail("%s: python_version %r must be `X.Y` or `X.Y.Z`." % (ctx.label, ctx.attr.python_version))
+        fail("%s: python_version %r must be `X.Y` or `X.Y.Z`." % (display_label(ctx.label), ctx.attr.python_version))
     files = depset(
         ([ctx.file.interpreter] if ctx.file.interpreter else []),
         transitive = [t[DefaultInfo].files for t in ctx.attr.files],

@@ -1,5 +1,7 @@
 """Labels of rules_xpy's toolchain types, for rules to request them."""
 
+load(":labels.bzl", "display_label")
+
 TARGET_TOOLCHAIN = Label("//py:toolchain_type")
 EXEC_TOOLCHAIN = Label("//py:exec_toolchain_type")
 
@@ -26,7 +28,7 @@ def target_interpreter(ctx):
     if not toolchain:
         fail(("%s: no Python interpreter for the target platform (--platforms). Fix: declare one for its os/cpu in " +
               "MODULE.bazel with python.archive(...) or python.executor(...) (docs/toolchains.md), " +
-              "or build for a platform that has one.") % ctx.label)
+              "or build for a platform that has one.") % display_label(ctx.label))
     return toolchain.py
 
 def py_tools_exec_groups():

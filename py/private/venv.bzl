@@ -1,5 +1,6 @@
 """py_venv_binary and py_venv_test: a relocatable venv in runfiles plus a launcher."""
 
+load(":labels.bzl", "display_label")
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
 load(":providers.bzl", "PyPackageInfo")
 load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
@@ -8,9 +9,9 @@ load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
 def _main_file(ctx):
     if ctx.attr.pytest:
         if ctx.file.main:
-            fail("%s: main: not allowed with pytest = True (pytest collects `srcs`); remove `main`." % ctx.label)
+            fail("%s: main: not allowed with pytest = True (pytest collects `srcs`); remove `main`." % display_label(ctx.label))
         if not ctx.files.srcs:
-            fail("%s: srcs: pytest = True needs test files in `srcs`." % ctx.label)
+            fail("%s: srcs: pytest = True needs test files in `srcs`." % display_label(ctx.label))
         return ctx.file._pytest_main
     if ctx.file.main:
         return ctx.file.main
@@ -19,7 +20,7 @@ def _main_file(ctx):
         if src.basename == wanted:
             return src
     fail("%s: main: no `%s` in srcs, so there is no entry point; set `main = \"<file>.py\"` to one of %s." % (
-        ctx.label,
+        display_label(ctx.label),
         wanted,
         [s.basename for s in ctx.files.srcs] or "your sources (srcs is empty)",
     ))

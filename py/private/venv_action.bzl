@@ -1,5 +1,6 @@
 """Action emitters of py_venv_binary: the venv files and the launcher."""
 
+load(":labels.bzl", "display_label")
 load(":py_tool.bzl", "run_py_tool")
 
 def runfiles_path(ctx, file):
@@ -14,12 +15,6 @@ def runfiles_path(ctx, file):
     if file.short_path.startswith("../"):
         return file.short_path[3:]
     return ctx.workspace_name + "/" + file.short_path
-
-def display_label(label):
-    """`//pkg:name` for the main repository (not `@@//pkg:name`), else the full label."""
-    if not label.workspace_name:
-        return "//%s:%s" % (label.package, label.name)
-    return str(label)
 
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
