@@ -3,11 +3,14 @@
 load("//py/private:library.bzl", _py_library = "py_library")
 load("//py/private:providers.bzl", _PyInterpreterInfo = "PyInterpreterInfo", _PyPackageInfo = "PyPackageInfo")
 load("//py/private:toolchain.bzl", _py_interpreter = "py_interpreter")
-load("//py/private:venv.bzl", _py_venv_binary = "py_venv_binary", _py_venv_test = "py_venv_test")
+load("//py/private:venv.bzl", _py_console_script_binary = "py_console_script_binary", _py_venv_binary = "py_venv_binary", _py_venv_test = "py_venv_test")
+load("//py/private:whl_library.bzl", _py_whl_library = "py_whl_library")
 
 py_library = _py_library
 py_venv_binary = _py_venv_binary
 py_venv_test = _py_venv_test
+py_console_script_binary = _py_console_script_binary
+py_whl_library = _py_whl_library
 py_interpreter = _py_interpreter
 PyPackageInfo = _PyPackageInfo
 PyInterpreterInfo = _PyInterpreterInfo

@@ -84,7 +84,7 @@ def test_archive_with_a_wrong_sha256_shows_both_hashes():
         'py_venv_binary(name = "app", srcs = ["app.py"])\n',
     )
     _assert_one_clear_error(
-        err, rf"python.archive\(name = \"bad\"\): sha256: \S+ has SHA-256 {sha256}, but sha256 = \"{wrong}\""
+        err, rf"python.archive\(name = \"bad\"\): \S+ has SHA-256 {sha256}, but {wrong} was expected"
     )
 
 

@@ -1,5 +1,7 @@
 """Repository rules for Python interpreters: a path on the machine, a downloaded archive, and the toolchain hub."""
 
+load(":download.bzl", "download_checked")
+
 _DEFS = Label("//py:defs.bzl")
 
 def _interpreter_build(**attrs):
@@ -32,18 +34,7 @@ def _archive_impl(rctx):
     what = "python.archive(name = %r)" % rctx.attr.interpreter_name
     name = "archive.zip" if rctx.attr.url.endswith(".zip") else "archive.tar" + rctx.attr.url.rpartition(".tar")[2]
     rctx.report_progress("Downloading %s" % rctx.attr.url)
-    res = rctx.download(rctx.attr.url, output = name, sha256 = rctx.attr.sha256, allow_fail = True)
-    if not res.success:
-        got = rctx.download(rctx.attr.url, output = name, allow_fail = True)
-        if got.success:
-            fail("%s: sha256: %s has SHA-256 %s, but sha256 = %r. Fix: if you trust this archive, set sha256 = %r; otherwise correct `url`." % (
-                what,
-                rctx.attr.url,
-                got.sha256,
-                rctx.attr.sha256,
-                got.sha256,
-            ))
-        fail("%s: url: cannot download %s. Fix: check the URL and your network or mirror." % (what, rctx.attr.url))
+    download_checked(rctx, url = rctx.attr.url, output = name, sha256 = rctx.attr.sha256, what = what)
     rctx.extract(name, stripPrefix = rctx.attr.strip_prefix)
     rctx.delete(name)
     interpreter = rctx.attr.interpreter or ("python.exe" if rctx.attr.os == "windows" else "bin/python3")

@@ -6,7 +6,22 @@ load(":providers.bzl", "PyPackageInfo")
 load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
 load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
 
+_CONSOLE_MAIN = """import sys
+from importlib.metadata import entry_points
+
+found = entry_points(group="console_scripts", name={script})
+if not found:
+    sys.exit("ERROR: {label}: no console script " + repr({script}) + " in the installed packages; "
+             "check `script` against the [project.scripts] (entry_points.txt) of `pkg`.")
+sys.argv[0] = {script}
+sys.exit(next(iter(found)).load()())
+"""
+
 def _main_file(ctx):
+    if hasattr(ctx.attr, "script"):
+        main = ctx.actions.declare_file(ctx.label.name + ".main.py")
+        ctx.actions.write(main, _CONSOLE_MAIN.format(script = repr(ctx.attr.script), label = display_label(ctx.label)))
+        return main
     if ctx.attr.pytest:
         if ctx.file.main:
             fail("%s: main: not allowed with pytest = True (pytest collects `srcs`); remove `main`." % display_label(ctx.label))
@@ -28,11 +43,12 @@ def _main_file(ctx):
 def _py_venv_impl(ctx):
     py = target_interpreter(ctx)
     main = _main_file(ctx)
-    deps = ctx.attr.deps + (ctx.attr._pytest_deps if ctx.attr.pytest else [])
+    deps = ctx.attr.deps + (ctx.attr._pytest_deps if getattr(ctx.attr, "pytest", False) else [])
+    deps += [ctx.attr.pkg] if hasattr(ctx.attr, "pkg") else []
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
     info, runfiles = package_info(ctx, srcs, ctx.files.data, deps)
     venv = create_venv(ctx, py = py, imports = info.imports)
-    main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if ctx.attr.pytest else []
+    main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
     env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}
     launcher = write_launcher(ctx, venv = venv, py = py, main = main, main_args = main_args, env = env)
     interpreter = [py.interpreter] if py.interpreter else []
@@ -72,11 +88,23 @@ but that of a machine-installed interpreter, so `bazel run`, `bazel test`,
 {example}
 ```"""
 
-def _venv_rule(*, test, summary, example):
+_CONSOLE_ATTRS = {k: v for k, v in _ATTRS.items() if k not in ("main", "pytest", "_pytest_main")} | {
+    "pkg": attr.label(
+        mandatory = True,
+        providers = [PyPackageInfo],
+        doc = "The installed package that declares the console script, e.g. `@pypi//tqdm`.",
+    ),
+    "script": attr.string(
+        mandatory = True,
+        doc = "Name of the console script (a `[project.scripts]` entry of `pkg`), e.g. `tqdm`.",
+    ),
+}
+
+def _venv_rule(*, test, summary, example, attrs = _ATTRS):
     return rule(
         implementation = _py_venv_impl,
         doc = _DOC.format(summary = summary, example = example),
-        attrs = _ATTRS,
+        attrs = attrs,
         executable = True,
         test = test,
         toolchains = target_toolchains(),
@@ -104,4 +132,15 @@ py_venv_test = _venv_rule(
     pytest = True,
     deps = ["//lib:greet"],
 )""",
+)
+
+py_console_script_binary = _venv_rule(
+    test = False,
+    summary = "A console script of an installed package (its `[project.scripts]` entry point) as a venv binary.",
+    example = """py_console_script_binary(
+    name = "tqdm",
+    pkg = "@pypi//tqdm",
+    script = "tqdm",
+)""",
+    attrs = _CONSOLE_ATTRS,
 )

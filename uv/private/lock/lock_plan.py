@@ -12,6 +12,7 @@ The plan is JSON (sorted keys, lists sorted, so equal inputs give equal bytes):
         "name": "click", "version": "8.1.7" | null,
         "source": {"kind": "registry" | "url" | "first_party", "location": "<index URL, URL or path>"},
         "files": {"<file id>": {"kind": "wheel" | "sdist", "url", "sha256", "size": int | null, "filename"}},
+        "lock_files": ["<file name>", ...],  # every file the lock lists for the package
         "platforms": {"<platform>": {   # only platforms whose closure holds the package
           "file": "<file id>" | null, "reason": "<why this file, or why none>",
           "dependencies": ["<id>", ...], "extras": ["<activated extra>", ...]}}}}
@@ -227,6 +228,7 @@ def _package_entry(package: Package) -> dict[str, Any]:
         "version": package.version,
         "source": {"kind": package.source.kind, "location": package.source.location},
         "files": {},
+        "lock_files": sorted(f.filename for f in (*package.wheels, *([package.sdist] if package.sdist else []))),
         "platforms": {},
     }
 
@@ -238,6 +240,9 @@ def _file_entry(file: File) -> dict[str, Any]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lock_plan", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
     parser.add_argument("--lock", type=Path, required=True, help="the uv.lock to plan")
+    parser.add_argument(
+        "--lock-name", help="how errors and the plan name the lock (default: its path), e.g. //:uv.lock"
+    )
     parser.add_argument("--platform", dest="platforms", action="append", default=[], help="target platform name")
     parser.add_argument("--platforms-json", type=Path, help="JSON list of custom TargetPlatform objects")
     parser.add_argument("--python-version", help="X.Y[.Z] for every platform (default: each platform's)")
@@ -259,7 +264,7 @@ def main(argv: Sequence[str]) -> int:
         selection = Selection(
             tuple(args.roots), tuple(args.extras), tuple(args.groups), args.all_extras, args.all_groups
         )
-        plan = make_plan(read_lock(args.lock), platforms, selection)
+        plan = make_plan(read_lock(args.lock, args.lock_name), platforms, selection)
     except LockError as e:
         print(f"ERROR: {e}", file=sys.stderr)
         return 1

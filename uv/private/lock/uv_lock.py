@@ -229,10 +229,11 @@ def parse_lock(text: str, path: str) -> Lock:
     )
 
 
-def read_lock(path: Path) -> Lock:
-    """Read and parse the uv.lock at `path`."""
+def read_lock(path: Path, name: str | None = None) -> Lock:
+    """Read and parse the uv.lock at `path`; `name` (default: the path) names it in errors and the plan."""
+    shown = name or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise LockFormatError(f"cannot read the lock: {e.strerror}", str(path), "pass the path of a uv.lock") from None
-    return parse_lock(text, str(path))
+        raise LockFormatError(f"cannot read the lock: {e.strerror}", shown, "pass the path of a uv.lock") from None
+    return parse_lock(text, shown)

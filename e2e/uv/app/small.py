@@ -1,0 +1,5 @@
+"""Imports requests (and so its dependencies)."""
+
+import requests
+
+print("requests", requests.__version__)

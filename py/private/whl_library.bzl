@@ -1,0 +1,66 @@
+"""py_whl_library: a wheel file installed (WhlInstall action) as an importable package."""
+
+load(":labels.bzl", "display_label")
+load(":providers.bzl", "PyPackageInfo")
+load(":py_tool.bzl", "run_py_tool")
+load(":toolchain_types.bzl", "py_tools_exec_groups")
+load(":venv_action.bzl", "runfiles_path")
+
+def _py_whl_library_impl(ctx):
+    whl = ctx.file.whl
+    if not whl.basename.endswith(".whl"):
+        fail("%s: whl: %s is not a wheel (a .whl file); build sdists into wheels first." % (display_label(ctx.label), whl.basename))
+    tree = ctx.actions.declare_directory(ctx.label.name + ".whl_install")
+    args = ctx.actions.args()
+    args.add(whl, format = "--wheel=%s")
+    args.add(tree.path, format = "--output=%s")
+    run_py_tool(
+        ctx,
+        tool = ctx.file._tool,
+        args = args,
+        inputs = [whl],
+        outputs = [tree],
+        mnemonic = "WhlInstall",
+        progress_message = "Installing %s %%{label}" % whl.basename,
+        deps = ctx.attr._installer,
+    )
+    deps = ctx.attr.deps
+    info = PyPackageInfo(
+        imports = depset([runfiles_path(ctx, tree) + "/site-packages"], transitive = [d[PyPackageInfo].imports for d in deps]),
+        transitive_sources = depset(transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
+        transitive_files = depset([tree], transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+    )
+    runfiles = ctx.runfiles(files = [tree]).merge_all([d[DefaultInfo].default_runfiles for d in deps])
+    return [info, DefaultInfo(files = depset([tree]), runfiles = runfiles)]
+
+py_whl_library = rule(
+    implementation = _py_whl_library_impl,
+    doc = """A wheel installed into a tree (`site-packages/`, `bin/` console scripts, `data/`) that Python targets import.
+
+The install runs with the exec interpreter and the `installer` library (mnemonic
+`WhlInstall`), on any executor: nothing of the wheel runs. Use it for a wheel
+from anywhere (a checked-in `.whl`, another rule's output); the `@pypi` hubs of
+`uv.lock` use it for every locked wheel.
+
+```starlark
+py_whl_library(
+    name = "six",
+    whl = "six-1.16.0-py2.py3-none-any.whl",
+)
+```""",
+    attrs = {
+        "whl": attr.label(
+            mandatory = True,
+            allow_single_file = True,
+            doc = "The wheel file (`.whl`).",
+        ),
+        "deps": attr.label_list(
+            providers = [PyPackageInfo],
+            doc = "Packages the wheel needs at run time (its `Requires-Dist` for the target platform).",
+        ),
+        "_tool": attr.label(default = "//py/tools/whl_install:whl_install.py", allow_single_file = True),
+        "_installer": attr.label_list(default = ["@xpy_tools//:installer"], providers = [PyPackageInfo]),
+    },
+    exec_groups = py_tools_exec_groups(),
+    provides = [PyPackageInfo],
+)

@@ -1,0 +1,262 @@
+"""Install one wheel file into a directory, as the `WhlInstall` action does.
+
+The output directory gets the wheel's files in a fixed layout: `site-packages/`
+(purelib and platlib), `bin/` (scripts, including console-script launchers with
+a `#!/usr/bin/env python3` shebang), `data/` and `include/` (headers). The
+installation is done by the pinned `installer` library after the wheel's RECORD
+has been checked (every file listed, hashes and sizes matching). The result is
+deterministic: the same wheel gives the same bytes and file modes, whatever
+the umask. On an error the output directory is left empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import configparser
+import io
+import os
+import shutil
+import stat
+import sys
+import zipfile
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from installer import install
+from installer.destinations import SchemeDictionaryDestination
+from installer.exceptions import InstallerError, InvalidWheelSource
+from installer.records import InvalidRecordEntry, RecordEntry
+from installer.scripts import Script
+from installer.sources import WheelFile
+from installer.utils import Scheme, canonicalize_name, parse_metadata_file
+
+if TYPE_CHECKING:
+    from installer.scripts import ScriptSection
+
+__all__ = [
+    "INSTALLER",
+    "INTERPRETER",
+    "InstallError",
+    "InvalidWheelError",
+    "NotAWheelError",
+    "UnsafeWheelError",
+    "WheelMismatchError",
+    "build_parser",
+    "install_wheel",
+    "main",
+    "scheme_dirs",
+]
+
+INTERPRETER = "/usr/bin/env python3"
+"""The shebang command of the installed scripts."""
+
+INSTALLER = b"rules_xpy\n"
+"""Contents of the `INSTALLER` file written into the dist-info directory."""
+
+_REQUIRED_DIST_INFO = ("WHEEL", "METADATA", "RECORD")
+
+
+class InstallError(Exception):
+    """Bad input: printed as one `ERROR:` line, followed by `fix`."""
+
+    fix = "check the wheel file given with --wheel"
+
+
+class NotAWheelError(InstallError):
+    """The file is missing, not a zip archive, or not named like a wheel."""
+
+    fix = "--wheel must be a .whl file under its original file name; download it again"
+
+
+class InvalidWheelError(InstallError):
+    """The archive breaks the wheel format (dist-info, WHEEL, RECORD, contents)."""
+
+    fix = "the wheel is broken or was altered: rebuild it or download it again and check its sha256"
+
+
+class UnsafeWheelError(InvalidWheelError):
+    """The wheel would write outside the output directory."""
+
+    fix = "do not install this wheel; report it to its publisher"
+
+
+class WheelMismatchError(InstallError):
+    """The wheel is not the distribution or version it was expected to be."""
+
+    fix = "check the --package/--version given for this wheel against the lock file entry it came from"
+
+
+def scheme_dirs(output: Path) -> dict[str, str]:
+    """Where each installation scheme goes, below `output`."""
+    site_packages = str(output / "site-packages")
+    return {
+        "purelib": site_packages,
+        "platlib": site_packages,
+        "scripts": str(output / "bin"),
+        "data": str(output / "data"),
+        "headers": str(output / "include"),
+    }
+
+
+class _Destination(SchemeDictionaryDestination):
+    """Writes console-script launchers with `interpreter` as given, spaces and all.
+
+    `SchemeDictionaryDestination` turns an interpreter with a space into a
+    `/bin/sh` trampoline; here a launcher gets the same `#!python` rewrite as
+    the wheel's own scripts, so `#!/usr/bin/env python3` stays one line.
+    """
+
+    def write_script(self, name: str, module: str, attr: str, section: ScriptSection) -> RecordEntry:
+        _, code = Script(name, module, attr, section).generate("python", "posix")
+        with io.BytesIO(code) as stream:
+            return self.write_file(Scheme("scripts"), name, stream, is_executable=True)
+
+
+def _norm_version(version: str) -> str:
+    return version.strip().lower().replace("_", "-")
+
+
+def _check_name(source: WheelFile, package: str | None, version: str | None) -> None:
+    if package is not None and canonicalize_name(source.distribution) != canonicalize_name(package):
+        raise WheelMismatchError(f"wheel is of package {source.distribution!r}, not {package!r}")
+    if version is not None and _norm_version(source.version) != _norm_version(version):
+        raise WheelMismatchError(f"wheel is of {source.distribution} version {source.version!r}, not {version!r}")
+
+
+def _check_paths(zf: zipfile.ZipFile) -> None:
+    for name in zf.namelist():
+        parts = name.split("/")
+        if name.startswith("/") or ".." in parts or (parts[0][1:2] == ":"):
+            raise UnsafeWheelError(f"archive member {name!r} would be installed outside the output directory")
+
+
+def _check_dist_info(source: WheelFile) -> None:
+    try:
+        dist_info = source.dist_info_dir
+    except ValueError as e:
+        raise InvalidWheelError(str(getattr(e, "reason", e))) from None
+    present = set(source.dist_info_filenames)
+    for name in _REQUIRED_DIST_INFO:
+        if name not in present:
+            raise InvalidWheelError(f"wheel has no {dist_info}/{name}")
+    try:
+        wheel_version = parse_metadata_file(source.read_dist_info("WHEEL"))["Wheel-Version"]
+    except UnicodeDecodeError:
+        raise InvalidWheelError(f"{dist_info}/WHEEL is not UTF-8 text") from None
+    if not (wheel_version and wheel_version.startswith("1.")):
+        raise InvalidWheelError(f"{dist_info}/WHEEL has Wheel-Version {wheel_version!r}, only 1.x is supported")
+
+
+def _check_record(zf: zipfile.ZipFile, source: WheelFile) -> None:
+    try:
+        source.validate_record(validate_contents=True)
+    except source.validation_error as e:
+        issues = [str(i).removeprefix(f"In {zf.filename}, ") for i in getattr(e, "issues", [str(e)])]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise InvalidWheelError(f"RECORD check failed: {issues[0]}{more}") from None
+
+
+def _describe(e: BaseException) -> str:
+    # InvalidWheelSource(source, message) and KeyError(message) print badly with str().
+    text = str(e.args[-1]) if isinstance(e, InvalidWheelSource | KeyError) and e.args else str(e)
+    return " ".join(text.split()) or type(e).__name__
+
+
+def _install(wheel: Path, output: Path, package: str | None, version: str | None) -> None:
+    if not wheel.is_file():
+        raise NotAWheelError("wheel file does not exist")
+    try:
+        zf = zipfile.ZipFile(wheel)
+    except (zipfile.BadZipFile, OSError):
+        raise NotAWheelError("file is not a zip archive") from None
+    with zf:
+        try:
+            source = WheelFile(zf)
+        except ValueError:
+            raise NotAWheelError("file name is not <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl") from None
+        _check_name(source, package, version)
+        _check_paths(zf)
+        _check_dist_info(source)
+        try:
+            _check_record(zf, source)
+            destination = _Destination(scheme_dirs(output), interpreter=INTERPRETER, script_kind="posix")
+            install(source, destination, additional_metadata={"INSTALLER": INSTALLER})
+        except FileExistsError as e:
+            where = os.path.relpath(e.filename, output) if e.filename else str(e)
+            raise InvalidWheelError(f"wheel installs two files at {where}") from None
+        except (
+            InstallerError,
+            InvalidRecordEntry,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            KeyError,
+            ValueError,
+            configparser.Error,
+            AssertionError,  # installer asserts on malformed entry points
+        ) as e:
+            raise InvalidWheelError(f"cannot install the wheel: {_describe(e)}") from None
+
+
+def _empty_dir(path: Path) -> None:
+    for child in path.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _normalize_modes(root: Path) -> None:
+    """0755 for directories and executable files, 0644 for other files (umask-independent)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            os.chmod(os.path.join(dirpath, d), 0o755)
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            executable = os.lstat(p).st_mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+            os.chmod(p, 0o755 if executable else 0o644)
+
+
+def install_wheel(wheel: Path, output: Path, package: str | None = None, version: str | None = None) -> None:
+    """Install `wheel` into `output`, which ends up holding exactly the installed files.
+
+    Raises InstallError for bad input; `output` is then left empty.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    _empty_dir(output)
+    try:
+        _install(wheel, output, package, version)
+        _normalize_modes(output)
+    except BaseException:
+        _empty_dir(output)
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="whl_install",
+        description=__doc__.splitlines()[0],
+        fromfile_prefix_chars="@",
+    )
+    parser.add_argument("--wheel", type=Path, required=True, help="the .whl file to install")
+    parser.add_argument("--output", type=Path, required=True, help="output directory (emptied first)")
+    parser.add_argument("--package", help="expected distribution name (compared after PEP 503 normalization)")
+    parser.add_argument("--version", help="expected version")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        install_wheel(args.wheel, args.output, args.package, args.version)
+    except InstallError as e:
+        what = " ".join(str(e).split())
+        print(f"ERROR: {what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,172 @@
+"""The `uv` module extension: a hub repository of packages per lock file.
+
+For each `uv.lock` tag, the extension runs the planner (`lock/lock_plan.py`)
+and the hub generator (`hub/hub_gen.py`) with the host's python3 and the
+pinned `packaging` wheel, then declares one `uv_file` repository per file a
+target platform needs (fetched only when a build uses it) and the hub.
+"""
+
+load("//uv/private:file_repo.bzl", "uv_file")
+load("//uv/private:uv_binary.bzl", "uv_binary")
+load("//uv/private/hub:hub_repo.bzl", "uv_hub")
+
+_DEFAULT_PLATFORMS = ["linux_x86_64", "linux_aarch64", "macos_arm64", "macos_x86_64", "windows_x86_64"]
+_PLANNER = Label("//uv/private/lock:lock_plan.py")
+_HUB_GEN = Label("//uv/private/hub:hub_gen.py")
+_PACKAGING = Label("@xpy_tools_packaging//:BUILD.bazel")
+_RULES_XPY = str(Label("//:BUILD.bazel")).partition("//")[0]
+_UV_REPO = "xpy_uv"
+
+def _lock_label(label):
+    """`//pkg:uv.lock` for the main repository, the full label otherwise."""
+    text = str(label)
+    return text[text.index("//"):] if text.startswith("@@//") else text
+
+def _python(mctx):
+    python = mctx.which("python3")
+    if not python:
+        fail("uv extension: no python3 on PATH to read uv.lock with. Fix: install Python 3.11 or newer on this machine.")
+    res = mctx.execute([python, "-c", "import sys; print(sys.version_info >= (3, 11))"])
+    if res.stdout.strip() != "True":
+        fail("uv extension: %s is older than Python 3.11 (tomllib is needed to read uv.lock). Fix: put a Python 3.11+ `python3` first on PATH." % python)
+    return python
+
+def _run(mctx, python, tool, args, what):
+    site = mctx.path(_PACKAGING).dirname.get_child("site-packages")
+    res = mctx.execute(
+        [python, "-B", "-s", mctx.path(tool)] + args,
+        environment = {"PYTHONPATH": str(site)},
+        quiet = True,
+    )
+    if res.return_code != 0:
+        fail("%s\n%s" % (what, res.stderr.strip()))
+
+def _overrides(mctx):
+    """hub name -> package name -> settings, from `override_package` tags."""
+    out = {}
+    for mod in mctx.modules:
+        for tag in mod.tags.override_package:
+            settings = out.setdefault(tag.hub, {})
+            if tag.name in settings:
+                fail("uv.override_package(hub = %r, name = %r) is given twice; merge the two tags." % (tag.hub, tag.name))
+            settings[tag.name] = {
+                "native": tag.native,
+                "pure": tag.pure,
+                "build_from_source": tag.build_from_source,
+                "build_deps": tag.build_deps,
+                "env": tag.env,
+            }
+    return out
+
+def _declare_hub(mctx, python, tag, overrides):
+    lock = _lock_label(tag.lock)
+    lock_path = mctx.path(tag.lock)
+    if not lock_path.exists:
+        fail("uv.lock(name = %r): lock: %s does not exist. Fix: run `uv lock` in its directory, or correct `lock`." % (tag.name, lock))
+    mctx.read(lock_path)  # re-run the extension when the lock changes
+    mctx.report_progress("Planning %s" % lock)
+    plan = "%s.plan.json" % tag.name
+    args = ["--lock=%s" % lock_path, "--lock-name=%s" % lock, "--output=%s" % plan]
+    args += ["--platform=%s" % p for p in tag.target_platforms]
+    if tag.platforms_json:
+        args.append("--platforms-json=%s" % mctx.path(tag.platforms_json))
+    if tag.python_version:
+        args.append("--python-version=%s" % tag.python_version)
+    args += ["--root=%s" % r for r in tag.roots] + ["--extra=%s" % e for e in tag.extras]
+    args += ["--group=%s" % g for g in tag.groups]
+    args += ["--all-extras"] if tag.all_extras else []
+    args += ["--all-groups"] if tag.all_groups else []
+    _run(mctx, python, _PLANNER, args, "uv.lock(name = %r): cannot plan %s:" % (tag.name, lock))
+
+    result = "%s.hub.json" % tag.name
+    mctx.file("%s.overrides.json" % tag.name, json.encode(overrides))
+    _run(mctx, python, _HUB_GEN, [
+        "--plan=%s" % plan,
+        "--hub=%s" % tag.name,
+        "--rules-xpy=%s" % _RULES_XPY,
+        "--overrides=%s.overrides.json" % tag.name,
+        "--uv=@%s//:uv" % _UV_REPO,
+        "--project=%s" % tag.lock.package,
+        "--output=%s" % result,
+    ], "uv.lock(name = %r): cannot generate the hub of %s:" % (tag.name, lock))
+    hub = json.decode(mctx.read(result))
+    packages = len(json.decode(mctx.read(plan))["packages"])
+    mctx.report_progress("Planned %s: %d packages, %d files for %d target platforms" % (
+        lock,
+        packages,
+        len(hub["repos"]),
+        len(tag.target_platforms),
+    ))
+    for repo, f in hub["repos"].items():
+        uv_file(name = repo, lock = lock, hub = tag.name, **f)
+    uv_hub(name = tag.name, files = hub["files"])
+
+def _uv_impl(mctx):
+    python = _python(mctx)
+    overrides = _overrides(mctx)
+    hubs = {}
+    for mod in mctx.modules:
+        for tag in mod.tags.lock:
+            if tag.name in hubs:
+                fail("uv.lock(name = %r) is declared twice (locks %s and %s); give each lock its own name." % (
+                    tag.name,
+                    _lock_label(hubs[tag.name].lock),
+                    _lock_label(tag.lock),
+                ))
+            hubs[tag.name] = tag
+    for hub in overrides:
+        if hub not in hubs:
+            fail("uv.override_package(hub = %r): there is no uv.lock(name = %r); set `hub` to one of %s." % (hub, hub, sorted(hubs)))
+    for name, tag in hubs.items():
+        _declare_hub(mctx, python, tag, overrides.get(name, {}))
+    uv_binary(name = _UV_REPO)
+
+_lock = tag_class(
+    doc = "A lock file and the target platforms to plan it for; makes the hub `@<name>`.",
+    attrs = {
+        "name": attr.string(default = "pypi", doc = "Name of the hub repository (`@pypi//cowsay`)."),
+        "lock": attr.label(mandatory = True, doc = "The `uv.lock` file, e.g. `//:uv.lock`."),
+        "target_platforms": attr.string_list(
+            default = _DEFAULT_PLATFORMS,
+            doc = "Target platforms to choose files for: names of the defaults (%s) or of `platforms_json` entries. Each needs distinct os, cpu and libc." % ", ".join(_DEFAULT_PLATFORMS),
+        ),
+        "platforms_json": attr.label(
+            allow_single_file = [".json"],
+            doc = "A JSON list of custom target platforms (fields: name, os, cpu, libc, libc_version, macos_version, python_version, implementation, abi); see docs/uv.md.",
+        ),
+        "python_version": attr.string(doc = "Python version (X.Y) of every target platform; default: each platform's (3.11 for the defaults)."),
+        "roots": attr.string_list(doc = "Workspace members to plan from; default: all members (or the project itself)."),
+        "extras": attr.string_list(doc = "Extras of the roots to include."),
+        "all_extras": attr.bool(doc = "Include every extra of the roots."),
+        "groups": attr.string_list(doc = "Dependency groups of the roots to include (e.g. `dev`)."),
+        "all_groups": attr.bool(doc = "Include every dependency group of the roots."),
+    },
+)
+
+_override_package = tag_class(
+    doc = "Per-package settings of a hub: how its sdist builds (native or pure, extra build dependencies, environment).",
+    attrs = {
+        "hub": attr.string(default = "pypi", doc = "The hub (`uv.lock(name)`) the package is in."),
+        "name": attr.string(mandatory = True, doc = "The package's normalized name, e.g. `charset-normalizer`."),
+        "native": attr.bool(doc = "Its sdist compiles code for the target: build it on an executor of the target platform."),
+        "pure": attr.bool(doc = "Its sdist is pure Python: build it once, anywhere (overrides detection)."),
+        "build_from_source": attr.bool(doc = "Build it from its sdist even where a wheel fits."),
+        "build_deps": attr.string_list(doc = "Extra build dependencies: names of packages in the lock."),
+        "env": attr.string_dict(doc = "Environment variables of its sdist build."),
+    },
+)
+
+uv = module_extension(
+    implementation = _uv_impl,
+    tag_classes = {"lock": _lock, "override_package": _override_package},
+    doc = """Packages from `uv.lock` files, chosen per target platform.
+
+```starlark
+uv = use_extension("@rules_xpy//uv:extensions.bzl", "uv")
+uv.lock(name = "pypi", lock = "//:uv.lock", python_version = "3.11")
+use_repo(uv, "pypi")
+```
+
+Then depend on `@pypi//cowsay`, or `requirement("cowsay")` from
+`@pypi//:requirements.bzl`. `bazel run @pypi//:lock` re-locks with a pinned uv.""",
+)
