@@ -2,8 +2,23 @@
 
 load("//py/private:download.bzl", _download_checked = "download_checked")
 load("//py/private:labels.bzl", _display_label = "display_label")
+load("//py/private:py_tool.bzl", _run_py_tool = "run_py_tool")
+load(
+    "//py/private:toolchain_types.bzl",
+    _EXEC_TOOLCHAIN = "EXEC_TOOLCHAIN",
+    _PY_TOOLS_EXEC_GROUP = "PY_TOOLS_EXEC_GROUP",
+    _TARGET_TOOLCHAIN = "TARGET_TOOLCHAIN",
+    _py_tools_exec_groups = "py_tools_exec_groups",
+)
 load("//py/private:venv_action.bzl", _runfiles_path = "runfiles_path")
+load("//py/private:versions.bzl", _TOOL_WHEELS = "TOOL_WHEELS")
 
 download_checked = _download_checked
 display_label = _display_label
+run_py_tool = _run_py_tool
+py_tools_exec_groups = _py_tools_exec_groups
 runfiles_path = _runfiles_path
+EXEC_TOOLCHAIN = _EXEC_TOOLCHAIN
+TARGET_TOOLCHAIN = _TARGET_TOOLCHAIN
+PY_TOOLS_EXEC_GROUP = _PY_TOOLS_EXEC_GROUP
+TOOL_WHEELS = _TOOL_WHEELS

@@ -14,15 +14,16 @@ def repo_runfiles_root(ctx):
     return ctx.label.workspace_name or ctx.workspace_name
 
 def import_roots(ctx):
-    """Import roots of this target as runfiles paths: its repo root plus `imports`.
+    """Import roots of this target: its repo root plus `imports`, as runfiles and as execroot paths.
 
     Args:
       ctx: rule context with an `imports` attribute.
     Returns:
-      list of str.
+      (list of str, list of str): runfiles paths, execroot paths.
     """
     root = repo_runfiles_root(ctx)
-    roots = [root]
+    exec_root = ctx.label.workspace_root or "."
+    roots, exec_roots = [root], [exec_root]
     for imp in ctx.attr.imports:
         if imp.startswith("/"):
             fail("%s: imports entry %r is absolute; use a path relative to the package." % (display_label(ctx.label), imp))
@@ -36,7 +37,8 @@ def import_roots(ctx):
             else:
                 fail("%s: imports entry %r leaves the repository; use a path inside the package." % (display_label(ctx.label), imp))
         roots.append("/".join([root] + norm))
-    return roots
+        exec_roots.append("/".join([exec_root] + norm))
+    return roots, exec_roots
 
 def package_info(ctx, srcs, files, deps):
     """PyPackageInfo and runfiles for a target with `srcs`, `data`-like files and `deps`.
@@ -49,8 +51,10 @@ def package_info(ctx, srcs, files, deps):
     Returns:
       (PyPackageInfo, runfiles)
     """
+    roots, exec_roots = import_roots(ctx)
     info = PyPackageInfo(
-        imports = depset(import_roots(ctx), transitive = [d[PyPackageInfo].imports for d in deps]),
+        imports = depset(roots, transitive = [d[PyPackageInfo].imports for d in deps]),
+        exec_imports = depset(exec_roots, transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(srcs, transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
     )

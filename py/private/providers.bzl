@@ -7,6 +7,7 @@ Consumed by `py_venv_binary`, `py_venv_test` and (later) `py_pex_binary`, so
 packages from any source (a lock file, a prebuilt wheel, a `py_library`) mix.""",
     fields = {
         "imports": "depset[str]: import roots (sys.path entries) as runfiles paths, e.g. `_main/src` or `<canonical repo>/site-packages`; transitive.",
+        "exec_imports": "depset[str]: the same import roots as execroot paths (e.g. `external/<repo>/site-packages`, `bazel-out/.../site-packages`), for the PYTHONPATH of actions that import the package; transitive.",
         "transitive_sources": "depset[File]: the `.py` sources of this package and its deps.",
         "transitive_files": "depset[File]: every file needed at run time (sources, data, installed trees) of this package and its deps.",
     },

@@ -1,15 +1,12 @@
-"""Action emitter: run one of the ruleset's Python tools with the exec interpreter."""
+"""Action emitter: run one of the ruleset's Python tools with an interpreter from a toolchain."""
 
 load(":providers.bzl", "PyPackageInfo")
 load(":toolchain_types.bzl", "EXEC_TOOLCHAIN", "PY_TOOLS_EXEC_GROUP")
 
-def _execroot_path(ctx, import_root):
-    """Execroot path of an import root (a runfiles path) of a source-file package."""
-    main = ctx.workspace_name + "/"
-    return import_root[len(main):] if import_root.startswith(main) else "external/" + import_root
+_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "315532800"}
 
-def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message, deps = []):
-    """Run `tool` (a .py File) with the exec interpreter in the `py_tools` exec group.
+def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message, deps = [], env = {}, py = None, exec_group = PY_TOOLS_EXEC_GROUP, shell_env = False):
+    """Run `tool` (a .py File) with the exec interpreter in the `py_tools` exec group, or with `py` in `exec_group`.
 
     Arguments go through a param file (`@file`), which the tools read with argparse.
 
@@ -21,18 +18,21 @@ def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message,
       outputs: list[File].
       mnemonic: str.
       progress_message: str, with `%{label}`.
-      deps: list[Target] with PyPackageInfo: libraries the tool imports (pinned
-        `@xpy_tools` wheels: source files, so their import roots are execroot paths).
+      deps: list[Target] with PyPackageInfo: packages the tool imports (PYTHONPATH).
+      env: dict, more environment variables (PYTHONHASHSEED=0 and a fixed SOURCE_DATE_EPOCH are always set).
+      py: PyInterpreterInfo to run the tool with, valid on `exec_group`'s execution platform (default: the exec interpreter).
+      exec_group: str, the exec group of the action.
+      shell_env: bool, also pass Bazel's default shell environment (PATH, for compilers of native builds).
     """
-    py = ctx.exec_groups[PY_TOOLS_EXEC_GROUP].toolchains[EXEC_TOOLCHAIN].py
+    py = py or ctx.exec_groups[PY_TOOLS_EXEC_GROUP].toolchains[EXEC_TOOLCHAIN].py
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
     launch = ctx.actions.args()
-    launch.add_all(["-B", "-s", tool])
-    env = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "315532800"}
+    launch.add_all(["-B", "-S", tool])  # -S: only the stdlib and PYTHONPATH (the declared deps)
+    env = _ENV | env
     if deps:
-        roots = depset(transitive = [d[PyPackageInfo].imports for d in deps]).to_list()
-        env["PYTHONPATH"] = ":".join([_execroot_path(ctx, r) for r in roots])
+        roots = depset(transitive = [d[PyPackageInfo].exec_imports for d in deps]).to_list()
+        env["PYTHONPATH"] = ":".join(roots)
     ctx.actions.run(
         executable = py.interpreter or py.interpreter_path,
         arguments = [launch, args],
@@ -44,6 +44,7 @@ def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message,
         outputs = outputs,
         mnemonic = mnemonic,
         progress_message = progress_message,
-        exec_group = PY_TOOLS_EXEC_GROUP,
+        exec_group = exec_group,
         env = env,
+        use_default_shell_env = shell_env,
     )

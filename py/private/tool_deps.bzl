@@ -16,7 +16,7 @@ def _wheel_impl(rctx):
 py_library(
     name = "pkg",
     srcs = glob(["site-packages/**/*.py"]),
-    data = glob(["site-packages/**"], exclude = ["site-packages/**/*.py", "**/* *"]),
+    data = glob(["site-packages/**"], exclude = ["site-packages/**/*.py"]),
     imports = ["site-packages"],
     deps = {deps},
     visibility = ["//visibility:public"],

@@ -8,11 +8,11 @@ load(":venv_action.bzl", "runfiles_path")
 
 def _py_whl_library_impl(ctx):
     whl = ctx.file.whl
-    if not whl.basename.endswith(".whl"):
-        fail("%s: whl: %s is not a wheel (a .whl file); build sdists into wheels first." % (display_label(ctx.label), whl.basename))
+    if not whl.basename.endswith(".whl") and not whl.is_directory:
+        fail("%s: whl: %s is not a wheel (a .whl file, or a directory holding one); build sdists into wheels first." % (display_label(ctx.label), whl.basename))
     tree = ctx.actions.declare_directory(ctx.label.name + ".whl_install")
     args = ctx.actions.args()
-    args.add(whl, format = "--wheel=%s")
+    args.add(whl.path, format = "--wheel=%s")
     args.add(tree.path, format = "--output=%s")
     run_py_tool(
         ctx,
@@ -21,12 +21,13 @@ def _py_whl_library_impl(ctx):
         inputs = [whl],
         outputs = [tree],
         mnemonic = "WhlInstall",
-        progress_message = "Installing %s %%{label}" % whl.basename,
+        progress_message = "Installing %s %%{label}" % (whl.basename if not whl.is_directory else "the wheel built from source"),
         deps = ctx.attr._installer,
     )
     deps = ctx.attr.deps
     info = PyPackageInfo(
         imports = depset([runfiles_path(ctx, tree) + "/site-packages"], transitive = [d[PyPackageInfo].imports for d in deps]),
+        exec_imports = depset([tree.path + "/site-packages"], transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset([tree], transitive = [d[PyPackageInfo].transitive_files for d in deps]),
     )
@@ -52,7 +53,7 @@ py_whl_library(
         "whl": attr.label(
             mandatory = True,
             allow_single_file = True,
-            doc = "The wheel file (`.whl`).",
+            doc = "The wheel file (`.whl`), or a directory (tree artifact) holding exactly one, as sdist builds output.",
         ),
         "deps": attr.label_list(
             providers = [PyPackageInfo],

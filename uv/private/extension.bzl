@@ -76,6 +76,10 @@ def _declare_hub(mctx, python, tag, overrides):
     args += ["--group=%s" % g for g in tag.groups]
     args += ["--all-extras"] if tag.all_extras else []
     args += ["--all-groups"] if tag.all_groups else []
+    if tag.pyproject:
+        mctx.read(mctx.path(tag.pyproject))  # re-run the extension when it changes
+        args.append("--pyproject=%s" % mctx.path(tag.pyproject))
+    args += ["--no-binary=%s" % name for name, o in sorted(overrides.items()) if o["build_from_source"]]
     _run(mctx, python, _PLANNER, args, "uv.lock(name = %r): cannot plan %s:" % (tag.name, lock))
 
     result = "%s.hub.json" % tag.name
@@ -90,15 +94,17 @@ def _declare_hub(mctx, python, tag, overrides):
         "--output=%s" % result,
     ], "uv.lock(name = %r): cannot generate the hub of %s:" % (tag.name, lock))
     hub = json.decode(mctx.read(result))
-    packages = len(json.decode(mctx.read(plan))["packages"])
     mctx.report_progress("Planned %s: %d packages, %d files for %d target platforms" % (
         lock,
-        packages,
+        len(json.decode(mctx.read(plan))["packages"]),
         len(hub["repos"]),
         len(tag.target_platforms),
     ))
+    plan = json.decode(mctx.read(plan))
+    lock_packages = {p["name"]: p["version"] for p in plan["packages"].values() if p["source"]["kind"] != "first_party"}
     for repo, f in hub["repos"].items():
-        uv_file(name = repo, lock = lock, hub = tag.name, **f)
+        extra = {"lock_packages": lock_packages} if f["kind"] == "sdist" else {}
+        uv_file(name = repo, lock = lock, hub = tag.name, **(f | extra))
     uv_hub(name = tag.name, files = hub["files"])
 
 def _uv_impl(mctx):
@@ -135,6 +141,10 @@ _lock = tag_class(
             doc = "A JSON list of custom target platforms (fields: name, os, cpu, libc, libc_version, macos_version, python_version, implementation, abi); see docs/uv.md.",
         ),
         "python_version": attr.string(doc = "Python version (X.Y) of every target platform; default: each platform's (3.11 for the defaults)."),
+        "pyproject": attr.label(
+            allow_single_file = [".toml"],
+            doc = "The project's `pyproject.toml`: its `[tool.uv] no-binary` and `no-binary-package` settings make those packages build from their sdists (uv.lock keeps the wheels either way).",
+        ),
         "roots": attr.string_list(doc = "Workspace members to plan from; default: all members (or the project itself)."),
         "extras": attr.string_list(doc = "Extras of the roots to include."),
         "all_extras": attr.bool(doc = "Include every extra of the roots."),

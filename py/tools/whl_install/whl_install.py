@@ -219,11 +219,24 @@ def _normalize_modes(root: Path) -> None:
             os.chmod(p, 0o755 if executable else 0o644)
 
 
+def find_wheel(path: Path) -> Path:
+    """`path` itself, or the one `.whl` in the directory `path` (a wheelhouse an sdist build wrote)."""
+    if not path.is_dir():
+        return path
+    found = sorted(path.glob("*.whl"))
+    if len(found) != 1:
+        raise NotAWheelError(
+            f"directory holds {len(found)} wheels ({', '.join(p.name for p in found) or 'none'}), not 1"
+        )
+    return found[0]
+
+
 def install_wheel(wheel: Path, output: Path, package: str | None = None, version: str | None = None) -> None:
-    """Install `wheel` into `output`, which ends up holding exactly the installed files.
+    """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
     Raises InstallError for bad input; `output` is then left empty.
     """
+    wheel = find_wheel(wheel)
     output.mkdir(parents=True, exist_ok=True)
     _empty_dir(output)
     try:
@@ -240,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0],
         fromfile_prefix_chars="@",
     )
-    parser.add_argument("--wheel", type=Path, required=True, help="the .whl file to install")
+    parser.add_argument("--wheel", type=Path, required=True, help="the .whl file, or a directory holding one")
     parser.add_argument("--output", type=Path, required=True, help="output directory (emptied first)")
     parser.add_argument("--package", help="expected distribution name (compared after PEP 503 normalization)")
     parser.add_argument("--version", help="expected version")

@@ -306,3 +306,20 @@ def test_real_pypi_wheel_installs_and_imports(tmp_path):
         [sys.executable, str(out / "bin/find_libpython"), "--help"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_directory_holding_one_wheel_installs_that_wheel(tmp_path):
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    make_wheel(house)
+    out = tmp_path / "out"
+    assert whl_install.main([f"--wheel={house}", f"--output={out}"]) == 0
+    assert (out / "site-packages").is_dir()
+
+
+def test_directory_without_exactly_one_wheel_is_refused(tmp_path, capsys):
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    out = tmp_path / "out"
+    assert whl_install.main([f"--wheel={house}", f"--output={out}"]) == 1
+    assert "directory holds 0 wheels (none), not 1" in capsys.readouterr().err

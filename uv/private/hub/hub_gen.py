@@ -3,7 +3,9 @@
 Output JSON (sorted keys):
 
     {
-      "repos": {"<repo name>": {"url", "sha256", "filename", "kind", "package", "version"}},
+      "repos": {"<repo name>": {"url", "sha256", "filename", "kind", "package", "version",
+                                 # sdists only:
+                                 "native": "auto" | "yes" | "no", "build_deps": [...], "env": {...}}},
       "files": {"<path in the hub>": "<text>"}
     }
 
@@ -25,7 +27,9 @@ their in-cycle edges (`_whl_<platform>`) and each member's `_<platform>` is a
 `py_library` of all the members' installs.
 
 Each downloaded file gets one repository `<hub>__<name>__<sha256 prefix>`
-(`//file` is the file), so a build fetches only the files it needs.
+(`//file` is the file), so a build fetches only the files it needs. An sdist's
+repository also has `//:wheel`, the wheel built from it (its build settings,
+from `uv.override_package`, are in its entry of `repos`).
 """
 
 from __future__ import annotations
@@ -212,7 +216,12 @@ class _Hub:
             "package": pkg["name"],
             "version": pkg["version"],
         }
-        return f["kind"], f"@{repo}//file"
+        if f["kind"] == "wheel":
+            return f["kind"], f"@{repo}//file"
+        settings = self.overrides.get(pkg["name"], {})
+        native = "yes" if settings.get("native") else "no" if settings.get("pure") else "auto"
+        self.repos[repo].update(native=native, build_deps=settings.get("build_deps", []), env=settings.get("env", {}))
+        return f["kind"], f"@{repo}//:wheel"
 
     def package_targets(self) -> dict[str, list[str]]:
         """Per package name: the Starlark calls of its per-platform targets."""
@@ -245,13 +254,7 @@ class _Hub:
         if found is None:
             info = self.plan["platforms"][platform]
             return [_call("uv_unavailable", name=target, message=_missing_message(pkg, platform, info, self.hub))]
-        kind, label = found
-        if kind == "sdist":
-            message = (
-                f"{pkg['name']} {pkg['version']} has only an sdist for target platform {platform} "
-                "and this version of rules_xpy does not build sdists yet: depend on a version with wheels"
-            )
-            return [_call("uv_unavailable", name=target, message=message)]
+        _kind, label = found
         dep_labels = [f"//{self.packages[d]['name']}" for d in deps if not cycle or d not in cycle]
         if not cycle:
             return [_call("py_whl_library", name=target, whl=label, deps=dep_labels or None)]

@@ -35,6 +35,7 @@ import functools
 import json
 import re
 import sys
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ class Selection:
     groups: tuple[str, ...] = ()
     all_extras: bool = False
     all_groups: bool = False
+    no_binary: frozenset[str] = frozenset()  # normalized names built from their sdist even where wheels fit
+    no_binary_all: bool = False
 
 
 def file_id(file: File) -> str:
@@ -201,7 +204,8 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
         for pid, edges in walked.items():
             package = graph.packages[pid]
             entry = packages.setdefault(pid, _package_entry(package))
-            choice = choose(package, platform)
+            from_source = selection.no_binary_all or package.name in selection.no_binary
+            choice = choose(package, platform, from_source)
             if choice.file:
                 entry["files"][file_id(choice.file)] = _file_entry(choice.file)
             entry["platforms"][platform.name] = {
@@ -237,6 +241,18 @@ def _file_entry(file: File) -> dict[str, Any]:
     return {"kind": file.kind, "url": file.url, "sha256": file.sha256, "size": file.size, "filename": file.filename}
 
 
+def read_no_binary(pyproject: Path) -> tuple[set[str], bool]:
+    """`[tool.uv] no-binary-package` (normalized names) and `no-binary` (all packages) of a pyproject.toml."""
+    try:
+        uv = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("uv", {})
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise LockError(f"cannot read it: {e}", str(pyproject), "pass the project's pyproject.toml") from None
+    names = uv.get("no-binary-package", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise LockError("[tool.uv] no-binary-package is not a list of names", str(pyproject), "fix the setting")
+    return {canonicalize_name(n) for n in names}, uv.get("no-binary") is True
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lock_plan", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
     parser.add_argument("--lock", type=Path, required=True, help="the uv.lock to plan")
@@ -251,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--all-extras", action="store_true")
     parser.add_argument("--group", dest="groups", action="append", default=[], help="dependency group to include")
     parser.add_argument("--all-groups", action="store_true")
+    parser.add_argument("--no-binary", action="append", default=[], help="package to build from its sdist")
+    parser.add_argument("--pyproject", type=Path, help="pyproject.toml whose [tool.uv] no-binary settings apply")
     parser.add_argument("--output", type=Path, help="where to write the plan (default: stdout)")
     return parser
 
@@ -261,8 +279,16 @@ def main(argv: Sequence[str]) -> int:
         platforms = load_platforms(args.platforms, args.platforms_json)
         if args.python_version:
             platforms = [p.with_python(args.python_version) for p in platforms]
+        no_binary, no_binary_all = read_no_binary(args.pyproject) if args.pyproject else (set(), False)
+        no_binary |= {canonicalize_name(n) for n in args.no_binary}
         selection = Selection(
-            tuple(args.roots), tuple(args.extras), tuple(args.groups), args.all_extras, args.all_groups
+            tuple(args.roots),
+            tuple(args.extras),
+            tuple(args.groups),
+            args.all_extras,
+            args.all_groups,
+            frozenset(no_binary),
+            no_binary_all,
         )
         plan = make_plan(read_lock(args.lock, args.lock_name), platforms, selection)
     except LockError as e:

@@ -227,3 +227,33 @@ def test_main_prints_one_error_line(tmp_path, capsys):
     )
     assert lock_plan.main([f"--lock={lock}", "--platform=solaris"]) == 1
     assert capsys.readouterr().err.startswith("ERROR: unknown target platform 'solaris' (target platforms): use one of")
+
+
+def test_no_binary_packages_choose_their_sdist_where_wheels_fit():
+    p = plan(no_binary=frozenset({"click"}))
+    assert p["packages"]["click"]["platforms"]["linux_x86_64"]["file"] == "click-1.0.tar.gz"
+    assert p["packages"]["a"]["platforms"]["linux_x86_64"]["file"] == "a-1.0-py3-none-any.whl"
+    everything = plan(no_binary_all=True)
+    assert everything["packages"]["a"]["platforms"]["windows_x86_64"]["file"] == "a-1.0.tar.gz"
+
+
+def test_no_binary_settings_are_read_from_pyproject(tmp_path):
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.uv]\nno-binary-package = ["Click"]\n')
+    assert lock_plan.read_no_binary(pyproject) == ({"click"}, False)
+    pyproject.write_text("[tool.uv]\nno-binary = true\n")
+    assert lock_plan.read_no_binary(pyproject) == (set(), True)
+    pyproject.write_text("[tool.uv\n")
+    with pytest.raises(LockError, match="cannot read it"):
+        lock_plan.read_no_binary(pyproject)
+
+
+def test_cli_reads_no_binary_from_pyproject(tmp_path):
+    lock, pyproject, out = tmp_path / "uv.lock", tmp_path / "pyproject.toml", tmp_path / "plan.json"
+    lock.write_text(LOCK)
+    pyproject.write_text('[tool.uv]\nno-binary-package = ["idna"]\n')
+    args = [f"--lock={lock}", "--platform=linux_x86_64", f"--pyproject={pyproject}", f"--output={out}"]
+    assert lock_plan.main([*args, "--extra=net", "--no-binary=click"]) == 0
+    packages = json.loads(out.read_text())["packages"]
+    assert packages["idna"]["platforms"]["linux_x86_64"]["file"] == "idna-1.0.tar.gz"
+    assert packages["click"]["platforms"]["linux_x86_64"]["file"] == "click-1.0.tar.gz"

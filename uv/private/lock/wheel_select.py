@@ -60,10 +60,17 @@ def best_wheel(filenames: Iterable[str], platform: TargetPlatform) -> str | None
     return best[1] if best else None
 
 
-def choose(package: Package, platform: TargetPlatform) -> Choice:
-    """The file to install `package` from on `platform` (None for first-party or unavailable packages)."""
+def choose(package: Package, platform: TargetPlatform, from_source: bool = False) -> Choice:
+    """The file to install `package` from on `platform` (None for first-party or unavailable packages).
+
+    With `from_source` (no-binary), the sdist is chosen even where a wheel fits.
+    """
     if package.source.kind == "first_party":
         return Choice(None, f"first-party package at {package.source.location!r}, built from the workspace")
+    if from_source:
+        if package.sdist:
+            return Choice(package.sdist, "built from source as requested (no-binary or build_from_source)")
+        return Choice(None, "building from source is requested (no-binary or build_from_source) but there is no sdist")
     best = _best((w.filename for w in package.wheels), platform)
     if best:
         wheel = next(w for w in package.wheels if w.filename == best[1])

@@ -1,0 +1,473 @@
+"""Inspect one downloaded sdist in the repository phase: how it builds, and the BUILD file of its repository.
+
+Runs on the host python3 with the pinned `packaging` on PYTHONPATH and reads
+the archive in memory (tar.gz, tgz, tar.bz2, tar.xz, tar, zip; nothing is
+extracted to disk):
+
+- the build system: `[build-system]` of the project's `pyproject.toml`
+  (`requires`, `build-backend`); without a pyproject.toml or without the
+  table, the PEP 517 fallback `setuptools>=40.8.0` + `wheel` with the legacy
+  setuptools backend;
+- native or pure: native when the sdist holds C/C++/Cython/Rust/Fortran/Go
+  sources or native build files, or its backend or build requirements name a
+  native build system (maturin, scikit-build-core, meson-python, cmake, ...);
+  `--native=yes|no` (from `uv.override_package`) overrides the detection;
+- the build dependencies: each requirement whose marker holds for this
+  interpreter resolves to the lock's package (`@<hub>//<name>`) when the
+  locked version satisfies it, else to rules_xpy's pinned default of that
+  name when that satisfies it, else it is an error that says how to add it.
+  Extras of build requirements are not resolved (the hub target carries the
+  extras the lock activates). `--build-dep` adds lock packages on top.
+
+The output is the BUILD.bazel of the sdist's repository (whose `//file` is the
+sdist): one `uv_sdist_wheel` target `:wheel`. A one-line summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import sys
+import tarfile
+import tomllib
+import zipfile
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+__all__ = [
+    "LEGACY_REQUIRES",
+    "BuildSystem",
+    "Decision",
+    "Default",
+    "InspectError",
+    "Sdist",
+    "build_parser",
+    "build_system",
+    "decide_native",
+    "generate_build",
+    "main",
+    "read_sdist",
+    "resolve",
+]
+
+LEGACY_REQUIRES = ("setuptools>=40.8.0", "wheel")
+_TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
+_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+_NATIVE_SUFFIXES = frozenset(
+    {".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".pyx", ".pxd", ".rs", ".f", ".f90", ".go"}
+)  # compared lowercased
+_NATIVE_FILES = frozenset({"Cargo.toml", "CMakeLists.txt", "meson.build"})
+_NATIVE_TOOLS = frozenset(
+    {
+        "cffi",
+        "cmake",
+        "cython",
+        "maturin",
+        "meson-python",
+        "nanobind",
+        "ninja",
+        "pybind11",
+        "scikit-build",
+        "scikit-build-core",
+        "setuptools-rust",
+    }
+)
+_NATIVE_BACKENDS = frozenset({"maturin", "mesonpy", "scikit_build_core", "setuptools_rust", "skbuild"})  # top modules
+_NATIVE_CHOICES = ("auto", "yes", "no")
+
+
+class InspectError(Exception):
+    """Bad input to the sdist inspector; `str()` is the `ERROR:` line without its prefix.
+
+    Formats as `<what> (<where>): <fix>`, or `<what>: <fix>` when `where` is empty.
+    """
+
+    def __init__(self, what: str, where: str, fix: str) -> None:
+        self.what = what
+        self.where = where
+        self.fix = fix
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.what}{where}: {self.fix}"
+
+    def __str__(self) -> str:
+        return self.line()
+
+
+@dataclass(frozen=True)
+class Sdist:
+    """What the inspector needs of an sdist archive."""
+
+    filename: str  # the archive's file name, e.g. cowsay-6.0.tar.gz
+    top: str  # the project directory inside the archive ("" when the project is at the root)
+    files: tuple[str, ...]  # regular files, relative to `top`, sorted
+    pyproject: bytes | None  # `<top>/pyproject.toml`, if any
+
+
+@dataclass(frozen=True)
+class BuildSystem:
+    """The `[build-system]` table of an sdist, or the PEP 517 fallback."""
+
+    requires: tuple[str, ...]
+    backend: str | None  # None: the legacy setuptools backend (`setuptools.build_meta:__legacy__`)
+    source: str  # where it comes from: "pyproject.toml" or why the fallback applies
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend or "legacy setuptools"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Native or pure, and why."""
+
+    native: bool
+    reason: str
+
+    @property
+    def kind(self) -> str:
+        return "native" if self.native else "pure"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Default:
+    """One package of rules_xpy's pinned default build set."""
+
+    version: str
+    label: str
+
+
+def _first_line(e: Exception) -> str:
+    """The first line of an exception's message (packaging adds lines pointing at the column)."""
+    return (str(e).splitlines() or [type(e).__name__])[0]
+
+
+def _clean_name(name: str, filename: str) -> str:
+    """An archive member name without `./`, refusing absolute paths and `..`."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise InspectError(
+            f"the sdist has a member with an unsafe path {name!r}",
+            filename,
+            "an sdist holds relative paths inside its project directory; use another version, or one with a wheel",
+        )
+    return "/".join(p for p in path.parts if p != ".")
+
+
+def _members(path: Path) -> tuple[list[tuple[str, bool]], dict[str, bytes]]:
+    """(name, is regular file) of every member, and the bytes of the pyproject.toml candidates."""
+    lower = path.name.lower()
+    entries: list[tuple[str, bool]] = []
+    tomls: dict[str, bytes] = {}
+    if lower.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                name = _clean_name(info.filename, path.name)
+                entries.append((name, not info.is_dir()))
+                if name.count("/") <= 1 and name.rpartition("/")[2] == "pyproject.toml":
+                    tomls[name] = z.read(info)
+        return entries, tomls
+    if lower.endswith(_TAR_SUFFIXES):
+        with tarfile.open(path, "r:*") as t:
+            for member in t:
+                name = _clean_name(member.name, path.name)
+                entries.append((name, member.isfile()))
+                if member.isfile() and name.count("/") <= 1 and name.rpartition("/")[2] == "pyproject.toml":
+                    data = t.extractfile(member)
+                    if data is not None:
+                        tomls[name] = data.read()
+        return entries, tomls
+    raise InspectError(
+        "unknown sdist archive format",
+        path.name,
+        "rules_xpy reads .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar and .zip sdists; use a version with such an sdist",
+    )
+
+
+def read_sdist(path: Path) -> Sdist:
+    """The project directory, files and pyproject.toml of the sdist at `path`, read in memory."""
+    try:
+        entries, tomls = _members(path)
+    except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as e:
+        raise InspectError(
+            f"cannot read the sdist ({_first_line(e)})", path.name, "check the download (sha256 in the lock)"
+        ) from None
+    names = [n for n, _ in entries if n]
+    at_root = any(n in _PROJECT_FILES for n, is_file in entries if is_file)
+    tops = {n.split("/", 1)[0] for n in names}
+    if at_root:
+        top = ""
+    elif len(tops) == 1 and any("/" in n for n in names):
+        top = tops.pop()
+    else:
+        shown = ", ".join(sorted(tops)[:5]) or "nothing"
+        raise InspectError(
+            f"the sdist has no single project directory (top level: {shown})",
+            path.name,
+            "an sdist holds one directory <name>-<version>/ with the project; use a version with a standard sdist",
+        )
+    prefix = f"{top}/" if top else ""
+    files = tuple(sorted(n[len(prefix) :] for n, is_file in entries if is_file and n.startswith(prefix)))
+    if not any(f in _PROJECT_FILES for f in files):
+        raise InspectError(
+            f"the sdist's project directory {top or '.'!r} has no pyproject.toml, setup.py or setup.cfg",
+            path.name,
+            "it cannot be built; use a version that ships a wheel or a buildable sdist",
+        )
+    return Sdist(path.name, top, files, tomls.get(f"{prefix}pyproject.toml"))
+
+
+def build_system(sdist: Sdist) -> BuildSystem:
+    """The build requirements and backend of `sdist` (PEP 517/518, with the PEP 517 fallback)."""
+    where = f"{sdist.filename}/{sdist.top}/pyproject.toml" if sdist.top else f"{sdist.filename}/pyproject.toml"
+    if sdist.pyproject is None:
+        return BuildSystem(LEGACY_REQUIRES, None, "no pyproject.toml")
+    try:
+        data = tomllib.loads(sdist.pyproject.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise InspectError(
+            f"pyproject.toml is not valid TOML ({_first_line(e)})", where, "use a version with a valid sdist"
+        ) from None
+    table = data.get("build-system")
+    if table is None:
+        return BuildSystem(LEGACY_REQUIRES, None, "pyproject.toml without [build-system]")
+    fix = "PEP 518 wants `requires` a list of strings and `build-backend` a string; use a version with a valid sdist"
+    if not isinstance(table, dict):
+        raise InspectError("[build-system] is not a table", where, fix)
+    requires = table.get("requires")
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise InspectError("[build-system] requires is missing or not a list of strings", where, fix)
+    backend = table.get("build-backend")
+    if backend is not None and not isinstance(backend, str):
+        raise InspectError("[build-system] build-backend is not a string", where, fix)
+    return BuildSystem(tuple(requires), backend or None, "pyproject.toml")
+
+
+def active_requirements(build: BuildSystem, package: str, version: str) -> list[Requirement]:
+    """The build requirements whose markers hold for the running interpreter."""
+    out = []
+    for text in build.requires:
+        where = f"{package} {version}, [build-system] requires"
+        try:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate():
+                out.append(req)
+        except InvalidRequirement as e:
+            raise InspectError(
+                f"bad build requirement {text!r} ({_first_line(e)})", where, "use a version with a valid sdist"
+            ) from None
+        except (UndefinedComparison, UndefinedEnvironmentName) as e:
+            what = f"the marker of build requirement {text!r} cannot be evaluated ({_first_line(e)})"
+            raise InspectError(what, where, "use a version with a valid sdist") from None
+    return out
+
+
+def decide_native(
+    sdist: Sdist, build: BuildSystem, requires: Sequence[Requirement], override: str = "auto"
+) -> Decision:
+    """Native or pure: `override` "yes"/"no" decides; "auto" looks at the backend, requirements and files."""
+    if override == "yes":
+        return Decision(True, "uv.override_package(native = True)")
+    if override == "no":
+        return Decision(False, "uv.override_package(pure = True)")
+    if build.backend:
+        top_module = build.backend.split(":", 1)[0].split(".", 1)[0].strip()
+        if top_module in _NATIVE_BACKENDS:
+            return Decision(True, f"backend {build.backend}")
+    for req in requires:
+        if canonicalize_name(req.name) in _NATIVE_TOOLS:
+            return Decision(True, f"build requirement {req.name}")
+    native = [f for f in sdist.files if f.rpartition("/")[2] in _NATIVE_FILES or _suffix(f) in _NATIVE_SUFFIXES]
+    if native:
+        more = f" and {len(native) - 1} more native source or build file(s)" if len(native) > 1 else ""
+        return Decision(True, f"has {native[0]}{more}")
+    return Decision(False, "no C/C++/Cython/Rust/Fortran/Go sources or native build tools")
+
+
+def _suffix(path: str) -> str:
+    name = path.rpartition("/")[2]
+    return "." + name.rpartition(".")[2].lower() if "." in name else ""
+
+
+def _satisfies(req: Requirement, version: str) -> bool:
+    try:
+        return req.specifier.contains(Version(version), prereleases=True)
+    except InvalidVersion:
+        return False
+
+
+def resolve(
+    requires: Sequence[Requirement],
+    package: str,
+    version: str,
+    lock: Mapping[str, Sequence[str]],
+    defaults: Mapping[str, Default],
+    hub: str,
+    build_deps: Sequence[str] = (),
+) -> list[str]:
+    """Labels of the build dependencies, sorted and deduplicated.
+
+    `lock`: normalized name -> locked versions; `defaults`: normalized name -> pinned default.
+    A requirement takes the lock's package when every locked version satisfies it, else the pinned
+    default when that does; `build_deps` (uv.override_package) must be lock packages.
+    """
+    labels = set()
+    for req in requires:
+        name = canonicalize_name(req.name)
+        locked = lock.get(name, ())
+        default = defaults.get(name)
+        if locked and all(_satisfies(req, v) for v in locked):
+            labels.add(f"@{hub}//{name}")
+        elif default and _satisfies(req, default.version):
+            labels.add(default.label)
+        else:
+            raise InspectError(
+                f"{package} {version} (sdist) needs the build requirement {str(req)!r}, which neither the lock "
+                f"({', '.join(locked) or 'absent'}) nor rules_xpy's pinned defaults "
+                f"({default.version if default else 'absent'}) satisfy",
+                "",
+                'add it to your project (e.g. a dependency group `build` and uv.lock(groups = ["build"])) and '
+                f're-lock, or name a locked package in uv.override_package(name = "{package}", build_deps = [...])',
+            )
+    for dep in build_deps:
+        name = canonicalize_name(dep)
+        if name not in lock:
+            raise InspectError(
+                f'uv.override_package(name = "{package}", build_deps = [...]) names {dep!r}, '
+                "which is not a package of the lock",
+                f"{package} {version}",
+                'add it to your project (e.g. a dependency group `build` and uv.lock(groups = ["build"])) '
+                "and re-lock, or drop it from build_deps",
+            )
+        labels.add(f"@{hub}//{name}")
+    return sorted(labels)
+
+
+def _starlark(value: Any, indent: str = "") -> str:
+    """Starlark literal of a bool, str, list of str or dict of str (several items: one per line)."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, str):
+        return json.dumps(value)
+    inner = indent + "    "
+    if isinstance(value, list):
+        if len(value) <= 1:
+            return "[" + "".join(_starlark(v) for v in value) + "]"
+        return "[\n" + "".join(f"{inner}{_starlark(v, inner)},\n" for v in value) + indent + "]"
+    items = [f"{_starlark(k)}: {_starlark(v)}" for k, v in sorted(value.items())]
+    if len(items) <= 1:
+        return "{" + "".join(items) + "}"
+    return "{\n" + "".join(f"{inner}{item},\n" for item in items) + indent + "}"
+
+
+def generate_build(
+    sdist: Sdist,
+    package: str,
+    version: str,
+    build: BuildSystem,
+    decision: Decision,
+    build_deps: Sequence[str],
+    env: Mapping[str, str],
+    rules_xpy: str,
+) -> str:
+    """The BUILD.bazel text of the sdist's repository (the sdist is `//file`)."""
+    attrs: dict[str, Any] = {
+        "name": "wheel",
+        "sdist": "//file",
+        "package": package,
+        "version": version,
+        "native": decision.native,
+        "build_deps": list(build_deps),
+        "env": dict(env),
+        "visibility": ["//visibility:public"],
+    }
+    body = "".join(f"    {k} = {_starlark(v, '    ')},\n" for k, v in attrs.items())
+    return (
+        f"# Generated by rules_xpy: {package} {version} from {sdist.filename}.\n"
+        f"# Build: {decision.kind} ({decision.reason}); backend {build.backend_name}.\n"
+        f'load("{rules_xpy}//uv/private/sdist_build:sdist_build.bzl", "uv_sdist_wheel")\n'
+        "\n"
+        f"uv_sdist_wheel(\n{body})\n"
+    )
+
+
+def _pairs(values: Sequence[str], flag: str, shape: str) -> list[list[str]]:
+    """Each value of a repeated flag split at its first `=` signs, as many parts as `shape` has (`A=B=C`)."""
+    parts = shape.count("=") + 1
+    out = []
+    for value in values:
+        split = value.split("=", parts - 1)
+        if len(split) != parts or not all(split[:-1]):
+            raise InspectError(f"bad {flag}={value}", "command line", f"pass {flag}={shape}")
+        out.append(split)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sdist_inspect", description=__doc__.splitlines()[0], fromfile_prefix_chars="@"
+    )
+    parser.add_argument("--sdist", type=Path, required=True, help="the downloaded sdist")
+    parser.add_argument("--package", required=True, help="its package name (for messages and the target)")
+    parser.add_argument("--version", required=True, help="its version")
+    parser.add_argument("--hub", required=True, help="name of the hub repository, e.g. pypi")
+    parser.add_argument("--native", choices=_NATIVE_CHOICES, default="auto", help="auto: detect; yes/no: override")
+    parser.add_argument(
+        "--lock-package", dest="lock", action="append", default=[], help="NAME=VERSION of a third-party lock package"
+    )
+    parser.add_argument(
+        "--default", dest="defaults", action="append", default=[], help="NAME=VERSION=LABEL of a pinned default"
+    )
+    parser.add_argument(
+        "--build-dep", dest="build_deps", action="append", default=[], help="extra build dependency (a lock package)"
+    )
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE set for the build")
+    parser.add_argument("--rules-xpy", required=True, help="canonical repository of rules_xpy, e.g. @@rules_xpy~")
+    parser.add_argument("--output", type=Path, required=True, help="where to write the BUILD.bazel")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        lock: dict[str, list[str]] = {}
+        for name, ver in _pairs(args.lock, "--lock-package", "NAME=VERSION"):
+            lock.setdefault(canonicalize_name(name), []).append(ver)
+        defaults: dict[str, Default] = {
+            canonicalize_name(n): Default(v, label)
+            for n, v, label in _pairs(args.defaults, "--default", "NAME=VERSION=LABEL")
+        }
+        env = dict(_pairs(args.env, "--env", "KEY=VALUE"))
+        sdist = read_sdist(args.sdist)
+        build = build_system(sdist)
+        requires = active_requirements(build, args.package, args.version)
+        decision = decide_native(sdist, build, requires, args.native)
+        labels = resolve(requires, args.package, args.version, lock, defaults, args.hub, args.build_deps)
+    except InspectError as e:
+        print(f"ERROR: {e}", file=sys.stderr)
+        return 1
+    text = generate_build(sdist, args.package, args.version, build, decision, labels, env, args.rules_xpy)
+    args.output.write_text(text, encoding="utf-8")
+    print(
+        f"{args.package} {args.version}: {decision.kind} ({decision.reason}; backend {build.backend_name}); "
+        f"build deps: {', '.join(labels) or 'none'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
