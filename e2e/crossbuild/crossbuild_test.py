@@ -65,6 +65,14 @@ def test_native_sdist_builds_on_the_host_and_its_extension_imports():
     out = bazel("run", "//app").stdout
     assert "| Hello from x86_64 |" in out
     assert "markupsafe &lt;xpy&gt; _speedups.cpython-311-x86_64-linux-gnu.so" in out
+    assert "six 1.17.0" in out  # a pure sdist, built in the exec configuration
+
+
+def test_a_pure_sdist_builds_once_for_all_targets():
+    query = 'mnemonic("PySdistBuild", deps(//:image_index))'
+    builds = [a for a in actions(bazel("aquery", EXEC_PLATFORMS, query).stdout) if "pypi__six__" in a["Target"]]
+    # One action for both targets, in the exec configuration (Bazel marks it "[for tool]").
+    assert [a["description"] for a in builds] == ["Building wheel six 1.17.0 (sdist) for any platform (pure) [for tool]"]
 
 
 def test_without_an_arm64_execution_platform_the_build_explains_the_fix():

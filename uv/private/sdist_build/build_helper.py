@@ -377,7 +377,7 @@ def find_project_dir(root: Path) -> Path:
 
 
 def build_environment(
-    base: Mapping[str, str], extra: Mapping[str, str], kind: str, target_os: str, srcdir: Path
+    base: Mapping[str, str], extra: Mapping[str, str], kind: str, target_os: str | None, srcdir: Path
 ) -> dict[str, str]:
     """The environment variables set for the backend on top of the inherited ones.
 
@@ -502,7 +502,9 @@ def _same_version(a: Version, b: str) -> bool:
         return str(a) == b.strip()
 
 
-def check_wheel(filename: str, package: str, version: str, kind: str, target_os: str, target_cpu: str) -> None:
+def check_wheel(
+    filename: str, package: str, version: str, kind: str, target_os: str | None, target_cpu: str | None
+) -> None:
     """Check a built wheel's file name against the package, version, kind of build and target platform."""
     try:
         name, wheel_version, _, tags = parse_wheel_filename(filename)
@@ -519,6 +521,7 @@ def check_wheel(filename: str, package: str, version: str, kind: str, target_os:
                 f'mark it native (uv.override_package(name = "{package}", native = True))',
             )
         return
+    assert target_os and target_cpu, "main() requires them for native builds"
     bad = sorted({t.platform for t in tags if not _fits_target(t.platform, target_os, target_cpu)})
     if bad:
         host = f"{platform.system().lower()} {platform.machine()}"
@@ -620,8 +623,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--package", required=True, help="expected distribution name (PEP 503 normalized compare)")
     parser.add_argument("--version", required=True, help="expected version (PEP 440 normalized compare)")
     parser.add_argument("--kind", choices=["native", "pure"], required=True, help="pure builds must give py3-none-any")
-    parser.add_argument("--target-os", choices=["linux", "macos", "windows"], required=True)
-    parser.add_argument("--target-cpu", choices=["x86_64", "aarch64"], required=True)
+    parser.add_argument("--target-os", choices=["linux", "macos", "windows"], help="native builds: the target's OS")
+    parser.add_argument("--target-cpu", choices=["x86_64", "aarch64"], help="native builds: the target's CPU")
     parser.add_argument(
         "--env", type=_env_pair, action="append", default=[], metavar="KEY=VALUE", help="set for the build backend"
     )
@@ -631,7 +634,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.kind == "native" and not (args.target_os and args.target_cpu):
+        parser.error("--kind=native needs --target-os and --target-cpu")
     os.umask(0o022)  # file modes in the wheel must not depend on the caller's umask
     output: Path = args.output
     try:

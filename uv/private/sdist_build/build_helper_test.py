@@ -619,3 +619,11 @@ def test_build_environment_is_reproducible_and_keeps_the_callers_flags(tmp_path)
     assert env["CXXFLAGS"] == f"-ffile-prefix-map={src}=."
     kept = build_helper.build_environment({"SOURCE_DATE_EPOCH": "1700000000"}, {}, "pure", "linux", src)
     assert kept == {"SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": "0"}
+
+
+def test_pure_build_needs_no_target_platform_but_native_does(tmp_path):
+    parser = build_helper.build_parser()
+    args = parser.parse_args(["--sdist=x.tar.gz", "--output=o", "--package=p", "--version=1", "--kind=pure"])
+    assert args.target_os is None and args.target_cpu is None
+    with pytest.raises(SystemExit):
+        build_helper.main(["--sdist=x.tar.gz", f"--output={tmp_path}", "--package=p", "--version=1", "--kind=native"])
