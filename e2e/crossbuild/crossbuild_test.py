@@ -72,7 +72,9 @@ def test_a_pure_sdist_builds_once_for_all_targets():
     query = 'mnemonic("PySdistBuild", deps(//:image_index))'
     builds = [a for a in actions(bazel("aquery", EXEC_PLATFORMS, query).stdout) if "pypi__six__" in a["Target"]]
     # One action for both targets, in the exec configuration (Bazel marks it "[for tool]").
-    assert [a["description"] for a in builds] == ["Building wheel six 1.17.0 (sdist) for any platform (pure) [for tool]"]
+    assert [a["description"] for a in builds] == [
+        "Building wheel six 1.17.0 (sdist) for any platform (pure) [for tool]"
+    ]
 
 
 def test_without_an_arm64_execution_platform_the_build_explains_the_fix():
