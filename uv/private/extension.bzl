@@ -7,39 +7,19 @@ target platform needs (fetched only when a build uses it) and the hub.
 """
 
 load("//uv/private:file_repo.bzl", "uv_file")
+load("//uv/private:host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 load("//uv/private:uv_binary.bzl", "uv_binary")
 load("//uv/private/hub:hub_repo.bzl", "uv_hub")
 
 _DEFAULT_PLATFORMS = ["linux_x86_64", "linux_aarch64", "macos_arm64", "macos_x86_64", "windows_x86_64"]
 _PLANNER = Label("//uv/private/lock:lock_plan.py")
 _HUB_GEN = Label("//uv/private/hub:hub_gen.py")
-_PACKAGING = Label("@xpy_tools_packaging//:BUILD.bazel")
-_RULES_XPY = str(Label("//:BUILD.bazel")).partition("//")[0]
 _UV_REPO = "xpy_uv"
 
 def _lock_label(label):
     """`//pkg:uv.lock` for the main repository, the full label otherwise."""
     text = str(label)
     return text[text.index("//"):] if text.startswith("@@//") else text
-
-def _python(mctx):
-    python = mctx.which("python3")
-    if not python:
-        fail("uv extension: no python3 on PATH to read uv.lock with. Fix: install Python 3.11 or newer on this machine.")
-    res = mctx.execute([python, "-c", "import sys; print(sys.version_info >= (3, 11))"])
-    if res.stdout.strip() != "True":
-        fail("uv extension: %s is older than Python 3.11 (tomllib is needed to read uv.lock). Fix: put a Python 3.11+ `python3` first on PATH." % python)
-    return python
-
-def _run(mctx, python, tool, args, what):
-    site = mctx.path(_PACKAGING).dirname.get_child("site-packages")
-    res = mctx.execute(
-        [python, "-B", "-s", mctx.path(tool)] + args,
-        environment = {"PYTHONPATH": str(site)},
-        quiet = True,
-    )
-    if res.return_code != 0:
-        fail("%s\n%s" % (what, res.stderr.strip()))
 
 def _overrides(mctx):
     """hub name -> package name -> settings, from `override_package` tags."""
@@ -80,35 +60,35 @@ def _declare_hub(mctx, python, tag, overrides):
         mctx.read(mctx.path(tag.pyproject))  # re-run the extension when it changes
         args.append("--pyproject=%s" % mctx.path(tag.pyproject))
     args += ["--no-binary=%s" % name for name, o in sorted(overrides.items()) if o["build_from_source"]]
-    _run(mctx, python, _PLANNER, args, "uv.lock(name = %r): cannot plan %s:" % (tag.name, lock))
+    run_host_tool(mctx, python, _PLANNER, args, "uv.lock(name = %r): cannot plan %s:" % (tag.name, lock))
 
     result = "%s.hub.json" % tag.name
     mctx.file("%s.overrides.json" % tag.name, json.encode(overrides))
-    _run(mctx, python, _HUB_GEN, [
+    run_host_tool(mctx, python, _HUB_GEN, [
         "--plan=%s" % plan,
         "--hub=%s" % tag.name,
-        "--rules-xpy=%s" % _RULES_XPY,
+        "--rules-xpy=%s" % RULES_XPY,
         "--overrides=%s.overrides.json" % tag.name,
         "--uv=@%s//:uv" % _UV_REPO,
         "--project=%s" % tag.lock.package,
         "--output=%s" % result,
     ], "uv.lock(name = %r): cannot generate the hub of %s:" % (tag.name, lock))
     hub = json.decode(mctx.read(result))
+    packages = json.decode(mctx.read(plan))["packages"]
     mctx.report_progress("Planned %s: %d packages, %d files for %d target platforms" % (
         lock,
-        len(json.decode(mctx.read(plan))["packages"]),
+        len(packages),
         len(hub["repos"]),
         len(tag.target_platforms),
     ))
-    plan = json.decode(mctx.read(plan))
-    lock_packages = {p["name"]: p["version"] for p in plan["packages"].values() if p["source"]["kind"] != "first_party"}
+    lock_packages = {p["name"]: p["version"] for p in packages.values() if p["source"]["kind"] != "first_party"}
     for repo, f in hub["repos"].items():
         extra = {"lock_packages": lock_packages} if f["kind"] == "sdist" else {}
         uv_file(name = repo, lock = lock, hub = tag.name, **(f | extra))
     uv_hub(name = tag.name, files = hub["files"])
 
 def _uv_impl(mctx):
-    python = _python(mctx)
+    python = host_python(mctx, "uv extension")
     overrides = _overrides(mctx)
     hubs = {}
     for mod in mctx.modules:

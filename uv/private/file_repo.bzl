@@ -1,10 +1,9 @@
 """uv_file: a repository holding one file of a lock (wheel or sdist), downloaded and sha256-checked."""
 
 load("//py:utils.bzl", "TOOL_WHEELS", "download_checked")
+load(":host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 
 _INSPECT = Label("//uv/private/sdist_build:sdist_inspect.py")
-_PACKAGING = Label("@xpy_tools_packaging//:BUILD.bazel")
-_RULES_XPY = str(Label("//:BUILD.bazel")).partition("//")[0]
 
 def _defaults():
     """`--default=name=version=label` of the pinned wheels that may satisfy build requirements."""
@@ -18,25 +17,19 @@ def _inspect_sdist(rctx, what):
     """Write the BUILD file of an sdist's repository (`//:wheel`) with sdist_inspect.py."""
     a = rctx.attr
     rctx.report_progress("Inspecting %s" % a.filename)
-    python = rctx.which("python3")
-    if not python:
-        fail("%s: no python3 on PATH to inspect the sdist with. Fix: install Python 3.11 or newer." % what)
-    args = [python, "-B", "-s", rctx.path(_INSPECT)] + _defaults() + [
+    args = _defaults() + [
         "--sdist=file/" + a.filename,
         "--package=" + a.package,
         "--version=" + a.version,
         "--hub=" + a.hub,
         "--native=" + a.native,
-        "--rules-xpy=" + _RULES_XPY,
+        "--rules-xpy=" + RULES_XPY,
         "--output=BUILD.bazel",
     ]
     args += ["--lock-package=%s=%s" % kv for kv in sorted(a.lock_packages.items())]
     args += ["--build-dep=" + d for d in a.build_deps]
     args += ["--env=%s=%s" % kv for kv in sorted(a.env.items())]
-    site = rctx.path(_PACKAGING).dirname.get_child("site-packages")
-    res = rctx.execute(args, environment = {"PYTHONPATH": str(site)}, quiet = True)
-    if res.return_code != 0:
-        fail("%s: cannot build from its sdist:\n%s" % (what, res.stderr.strip()))
+    run_host_tool(rctx, host_python(rctx, what), _INSPECT, args, "%s: cannot build from its sdist:" % what)
 
 def _uv_file_impl(rctx):
     a = rctx.attr
