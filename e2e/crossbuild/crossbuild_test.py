@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
+
+from e2e_support import fresh_output_base, host_path
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
@@ -31,13 +32,6 @@ def actions(aquery_text: str) -> list[dict[str, str]]:
             fields[m.group(1)] = m.group(2)
         out.append(fields)
     return out
-
-
-def _host_path(path: str) -> Path:
-    """A path Bazel printed, as seen from here (Bazel may run in a chroot, see tools/bazel)."""
-    if Path(path).exists():
-        return Path(path)
-    return Path(os.environ.get("SID_ROOT", "/opt/sid")) / path.lstrip("/")
 
 
 def test_each_arch_builds_cowsay_on_its_own_execution_platform():
@@ -88,19 +82,14 @@ def test_without_an_arm64_execution_platform_the_build_explains_the_fix():
 
 
 def _wheel_in_fresh_output_base(name: str) -> bytes:
-    base = (f"--output_base=/tmp/xpy-e2e-crossbuild-{name}",)
-    try:
+    with fresh_output_base(BAZEL, HERE, f"crossbuild-{name}") as base:
         target = 'kind("_uv_sdist_wheel", deps(@pypi//markupsafe))'
         (label,) = bazel("cquery", target, "--output=label", startup=base).stdout.split()[:1]
         bazel("build", label, startup=base)
         (house,) = bazel("cquery", label, "--output=files", startup=base).stdout.split()
         execroot = bazel("info", "execution_root", startup=base).stdout.strip()
-        (wheel,) = (_host_path(execroot) / house).glob("*.whl")
+        (wheel,) = (host_path(execroot) / house).glob("*.whl")
         return wheel.name.encode() + b"\n" + wheel.read_bytes()
-    finally:
-        out = bazel("info", "output_base", startup=base).stdout.strip()
-        subprocess.run([BAZEL, *base, "shutdown"], cwd=HERE, capture_output=True, timeout=300)
-        shutil.rmtree(_host_path(out), ignore_errors=True)
 
 
 def test_the_same_sdist_built_in_two_clean_output_bases_gives_identical_wheels():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from e2e_support import fresh_output_base, host_path
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
@@ -87,32 +87,20 @@ def _closure(plan: dict, platform: str, root: str) -> set[str]:
     return seen
 
 
-def _host_path(path: str) -> Path:
-    """A path Bazel printed, as seen from here (Bazel may run in a chroot, see tools/bazel)."""
-    if Path(path).exists():
-        return Path(path)
-    return Path(os.environ.get("SID_ROOT", "/opt/sid")) / path.lstrip("/")
-
-
 def test_a_build_fetches_exactly_its_closure(tmp_path):
-    plan = json.loads((_host_path(bazel("info", "output_base").strip()) / "external" / PYPI / "plan.json").read_text())
+    plan = json.loads((host_path(bazel("info", "output_base").strip()) / "external" / PYPI / "plan.json").read_text())
     want = {plan["packages"][p]["name"].replace("-", "_") for p in _closure(plan, "linux_x86_64", "requests")}
     # requests carries its `socks` extra (pysocks): the lock plans extras per package.
     assert want == {"requests", "certifi", "charset_normalizer", "idna", "urllib3", "pysocks"}
-    base = ("--output_base=/tmp/xpy-e2e-uv-closure",)  # a fresh output base: nothing fetched yet
-    try:
+    with fresh_output_base(BAZEL, HERE, "uv-closure") as base:  # nothing fetched yet
         bazel("build", "//app:small", startup=base)
-        external = _host_path(bazel("info", "output_base", startup=base).strip()) / "external"
+        external = host_path(bazel("info", "output_base", startup=base).strip()) / "external"
         fetched = {
             m.group(1)
             for d in external.iterdir()
             if (m := re.fullmatch(rf"{re.escape(PYPI)}__([a-z0-9_]+)__[0-9a-f]{{10}}", d.name)) and d.is_dir()
         }
-        assert fetched == want
-    finally:
-        out = bazel("info", "output_base", startup=base).strip()
-        subprocess.run([BAZEL, *base, "shutdown"], cwd=HERE, capture_output=True, timeout=300)
-        shutil.rmtree(_host_path(out), ignore_errors=True)
+    assert fetched == want
 
 
 def test_lock_is_checked_by_the_pinned_uv_not_one_on_path(tmp_path):

@@ -1,0 +1,32 @@
+"""Helpers shared by the e2e cases' pytest files (importable: e2e/conftest.py puts this directory on sys.path)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["fresh_output_base", "host_path"]
+
+
+def host_path(path: str) -> Path:
+    """A path Bazel printed, as seen from here (Bazel may run in a chroot, see tools/bazel)."""
+    if Path(path).exists():
+        return Path(path)
+    return Path(os.environ.get("SID_ROOT", "/opt/sid")) / path.lstrip("/")
+
+
+@contextmanager
+def fresh_output_base(bazel: str, workspace: Path, name: str) -> Iterator[tuple[str, ...]]:
+    """Startup options of a new, empty output base (nothing fetched or built); its server and files go afterwards."""
+    base = (f"--output_base=/tmp/xpy-e2e-{name}",)
+    try:
+        yield base
+    finally:
+        info = subprocess.run([bazel, *base, "info", "output_base"], cwd=workspace, capture_output=True, text=True)
+        subprocess.run([bazel, *base, "shutdown"], cwd=workspace, capture_output=True, timeout=300)
+        if info.returncode == 0:
+            shutil.rmtree(host_path(info.stdout.strip()), ignore_errors=True)
