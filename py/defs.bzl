@@ -1,6 +1,7 @@
 """Public API of rules_xpy's Python rules. Implementations live in `private/`."""
 
 load("//py/private:library.bzl", _py_library = "py_library")
+load("//py/private:pex.bzl", _py_pex_binary = "py_pex_binary")
 load("//py/private:providers.bzl", _PyInterpreterInfo = "PyInterpreterInfo", _PyPackageInfo = "PyPackageInfo")
 load("//py/private:toolchain.bzl", _py_interpreter = "py_interpreter")
 load("//py/private:venv.bzl", _py_console_script_binary = "py_console_script_binary", _py_venv_binary = "py_venv_binary", _py_venv_test = "py_venv_test")
@@ -11,6 +12,7 @@ py_venv_binary = _py_venv_binary
 py_venv_test = _py_venv_test
 py_console_script_binary = _py_console_script_binary
 py_whl_library = _py_whl_library
+py_pex_binary = _py_pex_binary
 py_interpreter = _py_interpreter
 PyPackageInfo = _PyPackageInfo
 PyInterpreterInfo = _PyInterpreterInfo

@@ -57,6 +57,8 @@ def package_info(ctx, srcs, files, deps):
         exec_imports = depset(exec_roots, transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(srcs, transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+        transitive_library_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
+        transitive_wheels = depset(transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
     )
     runfiles = ctx.runfiles(files = srcs + files).merge_all(
         [d[DefaultInfo].default_runfiles for d in deps] +

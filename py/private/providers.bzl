@@ -3,13 +3,26 @@
 PyPackageInfo = provider(
     doc = """Python code importable at run time: first-party sources or installed wheels.
 
-Consumed by `py_venv_binary`, `py_venv_test` and (later) `py_pex_binary`, so
-packages from any source (a lock file, a prebuilt wheel, a `py_library`) mix.""",
+Consumed by `py_venv_binary`, `py_venv_test` and `py_pex_binary`, so
+packages from any source (a lock file, a prebuilt wheel, a `py_library`) mix.
+A venv binary runs `transitive_files`; a PEX packs `transitive_library_files`
+and `transitive_wheels` instead, never the installed trees.""",
     fields = {
         "imports": "depset[str]: import roots (sys.path entries) as runfiles paths, e.g. `_main/src` or `<canonical repo>/site-packages`; transitive.",
         "exec_imports": "depset[str]: the same import roots as execroot paths (e.g. `external/<repo>/site-packages`, `bazel-out/.../site-packages`), for the PYTHONPATH of actions that import the package; transitive.",
         "transitive_sources": "depset[File]: the `.py` sources of this package and its deps.",
         "transitive_files": "depset[File]: every file needed at run time (sources, data, installed trees) of this package and its deps.",
+        "transitive_library_files": "depset[File]: the part of `transitive_files` that is not an installed wheel: sources and data of `py_library`-like targets.",
+        "transitive_wheels": "depset[File]: the wheels (a `.whl` file, or a directory holding one) that the `py_whl_library` targets among this package and its deps install; what `py_pex_binary` packs in place of their installed trees.",
+    },
+)
+
+PyBinaryInfo = provider(
+    doc = """What `py_pex_binary(binary = ...)` takes from a venv binary besides its `PyPackageInfo`.""",
+    fields = {
+        "main": "File: the entry point script that the binary runs.",
+        "python_version": "str: `X.Y` of the binary's target interpreter.",
+        "script": "str: the console script that `main` runs (`py_console_script_binary`), else empty; a PEX runs it by name.",
     },
 )
 

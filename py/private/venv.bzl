@@ -2,7 +2,7 @@
 
 load(":labels.bzl", "display_label")
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
-load(":providers.bzl", "PyPackageInfo")
+load(":providers.bzl", "PyBinaryInfo", "PyPackageInfo")
 load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
 load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
 
@@ -57,6 +57,7 @@ def _py_venv_impl(ctx):
         DefaultInfo(executable = launcher, files = depset([launcher]), runfiles = runfiles),
         RunEnvironmentInfo(environment = env),
         info,
+        PyBinaryInfo(main = main, python_version = ".".join(py.version.split(".")[:2]), script = getattr(ctx.attr, "script", "")),
     ]
 
 _ATTRS = LIBRARY_ATTRS | {
@@ -109,7 +110,7 @@ def _venv_rule(*, test, summary, example, attrs = _ATTRS):
         test = test,
         toolchains = target_toolchains(),
         exec_groups = py_tools_exec_groups(),
-        provides = [PyPackageInfo],
+        provides = [PyPackageInfo, PyBinaryInfo],
     )
 
 py_venv_binary = _venv_rule(

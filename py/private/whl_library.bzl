@@ -30,6 +30,8 @@ def _py_whl_library_impl(ctx):
         exec_imports = depset([tree.path + "/site-packages"], transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset([tree], transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+        transitive_library_files = depset(transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
+        transitive_wheels = depset([whl], transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
     )
     runfiles = ctx.runfiles(files = [tree]).merge_all([d[DefaultInfo].default_runfiles for d in deps])
     return [info, DefaultInfo(files = depset([tree]), runfiles = runfiles)]
