@@ -43,11 +43,11 @@ def base() -> Iterator[tuple[str, ...]]:
 
 
 def bazel(
-    base: tuple[str, ...], *args: str, ok: bool = True, timeout: int = BAZEL_TIMEOUT
+    base: tuple[str, ...], *args: str, ok: bool = True, timeout: int = BAZEL_TIMEOUT, cwd: Path = WORKSPACE
 ) -> subprocess.CompletedProcess[str]:
     argv = [BAZEL, *base, *args[:1], "--config=rbe", "--remote_retries=0", *args[1:]]
     try:
-        proc = subprocess.run(argv, cwd=WORKSPACE, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         kill_server(base)
         pytest.fail(f"bazel {' '.join(args)} did not finish within {timeout} s; harness:\n{harness('status')}")
@@ -89,9 +89,9 @@ def emulate(base: tuple[str, ...], program: Path) -> subprocess.CompletedProcess
     return subprocess.run(argv, capture_output=True, text=True, timeout=300)
 
 
-def output_files(base: tuple[str, ...], label: str, *flags: str) -> list[Path]:
-    out = bazel(base, "cquery", label, "--output=files", *flags).stdout.split()
-    execroot = bazel(base, "info", "execution_root").stdout.strip()
+def output_files(base: tuple[str, ...], label: str, *flags: str, cwd: Path = WORKSPACE) -> list[Path]:
+    out = bazel(base, "cquery", label, "--output=files", *flags, cwd=cwd).stdout.split()
+    execroot = bazel(base, "info", "execution_root", cwd=cwd).stdout.strip()
     return [host_path(execroot) / f for f in out]
 
 
@@ -143,6 +143,25 @@ def test_the_arm64_pex_runs_under_emulation_and_was_assembled_on_amd64(base):
     assert "markupsafe &lt;xpy&gt; _speedups.cpython-311-aarch64-linux-gnu.so" in run.stdout
     # The PEX is only a zip of the target's wheels: the exec interpreter on amd64 packs it.
     assert [r for r in records("amd64") if any("pex_builder.py" in a for a in r["arguments"])]
+    assert not [r for r in records("arm64") if any("pex_builder.py" in a for a in r["arguments"])]
+
+
+def test_e2e_pex_packs_pexes_for_four_targets_on_amd64_and_the_arm64_one_runs_under_emulation():
+    pex_workspace = REPO / "e2e" / "pex"
+    packed_before = len(records("amd64"))
+    with fresh_output_base(BAZEL, pex_workspace, "rbe-pex") as base:
+        # Not served from the harness' action cache: the workers must run the actions of this test.
+        bazel(base, "build", "--noremote_accept_cached", ARM64, "//:app_pex", cwd=pex_workspace)
+        (pex,) = output_files(base, "//:app_pex", ARM64, cwd=pex_workspace)  # before other configurations exist
+        run = emulate(base, pex)
+        bazel(base, "build", "--noremote_accept_cached", "//:all_pexes", cwd=pex_workspace)
+    assert run.returncode == 0, run.stderr
+    assert "yaml 6.0.3 libyaml True" in run.stdout  # pyyaml's aarch64 wheel, its C extension loaded
+    assert "args ['--from-pex']" in run.stdout
+    # The PEXes of all four targets were packed on the amd64 worker, none on the arm64 one.
+    packed = [r for r in records("amd64")[packed_before:] if any("pex_builder.py" in a for a in r["arguments"])]
+    targets = {p.split("=", 1)[1] for r in packed for p in r["params"] if p.startswith("--target-platform=")}
+    assert targets == {f"//platforms:{p}" for p in ("linux_x86_64", "linux_aarch64", "macos_arm64", "windows_x86_64")}
     assert not [r for r in records("arm64") if any("pex_builder.py" in a for a in r["arguments"])]
 
 

@@ -24,7 +24,6 @@ removed at the end. About a minute.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
@@ -35,9 +34,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from sdist_build import read_execution_log
+from bench_bazel import Bazel, host_path, read_execution_log
 
-__all__ = ["Bazel", "build_parser", "cli_venv", "main", "pex_cli"]
+__all__ = ["PexBazel", "build_parser", "cli_venv", "main", "pex_cli"]
 
 ROOT = Path(__file__).resolve().parents[2]
 WS = ROOT / "e2e" / "pex"
@@ -65,30 +64,13 @@ SETTINGS = [
 """What //:app_pex sets, as pex CLI flags."""
 
 
-def _host_path(path: str) -> Path:
-    """A path Bazel printed, as seen from here (Bazel may run in a chroot, see tools/bazel)."""
-    if Path(path).exists():
-        return Path(path)
-    return Path(os.environ.get("SID_ROOT", "/opt/sid")) / path.lstrip("/")
-
-
-class Bazel:
-    """Runs Bazel in e2e/pex with its own output base."""
+class PexBazel(Bazel):
+    """Runs Bazel in e2e/pex with its own output base; builds //:app_pex with an execution log."""
 
     def __init__(self, bazel: str, output_base: str) -> None:
-        self.output_base = output_base
-        self.cmd = [bazel, f"--output_base={output_base}"]
+        super().__init__(bazel, WS, output_base)
         self.log = f"{output_base}/pex.execlog.json"  # as Bazel sees it
         self.flags = [PLATFORM, "--symlink_prefix=/", f"--execution_log_json_file={self.log}"]
-
-    def __call__(self, *args: str) -> tuple[str, float]:
-        """Run one command; return its stdout and wall time, or stop with its stderr's tail."""
-        start = time.perf_counter()
-        proc = subprocess.run([*self.cmd, *args], cwd=WS, capture_output=True, text=True, timeout=900)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"ERROR: bazel {' '.join(args)} failed:\n{proc.stderr[-4000:]}")
-        return proc.stdout, elapsed
 
     def wheels(self) -> list[Path]:
         """The wheel files that the PyPex action reads (bazel aquery), in the output base."""
@@ -96,7 +78,7 @@ class Bazel:
         found = sorted(set(re.findall(r"external/([^,\]\s']+\.whl)", out)))  # in Inputs and in the command line
         if len(found) != 3:
             raise SystemExit(f"ERROR: expected 3 wheel inputs of the PyPex action, found {found}")
-        return [_host_path(self.output_base) / "external" / w for w in found]
+        return [host_path(self.output_base) / "external" / w for w in found]
 
     def build(self, clean: bool) -> tuple[float, float, Path]:
         """One timed build (after `bazel clean` and an untimed analysis if `clean`): PyPex time, wall time, PEX."""
@@ -104,16 +86,10 @@ class Bazel:
             self("clean")
             self("build", "--nobuild", *self.flags, TARGET)
         _, wall = self("build", *self.flags, TARGET)
-        (action,) = read_execution_log(_host_path(self.log), mnemonic="PyPex").values()
+        (action,) = read_execution_log(host_path(self.log), mnemonic="PyPex").values()
         (rel,) = self("cquery", PLATFORM, "--output=files", TARGET)[0].split()
-        execroot = _host_path(self("info", "execution_root")[0].strip())
+        execroot = host_path(self("info", "execution_root")[0].strip())
         return action, wall, execroot / rel
-
-    def remove(self) -> None:
-        """Shut the server down and delete the output base, if there is one."""
-        if _host_path(self.output_base).exists():
-            subprocess.run([*self.cmd, "shutdown"], cwd=WS, capture_output=True, timeout=300)
-            shutil.rmtree(_host_path(self.output_base), ignore_errors=True)
 
 
 def cli_venv(uv: str, where: Path) -> Path:
@@ -160,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    bazel = Bazel(args.bazel, args.output_base)
+    bazel = PexBazel(args.bazel, args.output_base)
     actions: list[float] = []
     walls: list[float] = []
     cold: list[float] = []

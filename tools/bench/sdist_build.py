@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -42,12 +41,13 @@ import tempfile
 import time
 import tomllib
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_bazel import Bazel, host_path, read_execution_log
+
 __all__ = [
-    "Bazel",
     "BazelSide",
     "Sdist",
     "backend_venv",
@@ -56,7 +56,6 @@ __all__ = [
     "locked_sdists",
     "main",
     "pinned_backends",
-    "read_execution_log",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,67 +110,6 @@ def pinned_backends(versions_bzl: Path, roots: Sequence[str] = BACKENDS) -> list
     return [f"{key} @ {files[1]}{wheels[key][0]} --hash=sha256:{wheels[key][1]}" for key in sorted(seen)]
 
 
-def _seconds(duration: str) -> float:
-    """A protobuf JSON Duration ("1.337s") in seconds."""
-    return float(duration.removesuffix("s"))
-
-
-def _json_stream(text: str) -> Iterator[dict[str, object]]:
-    """The objects of Bazel's JSON execution log: concatenated JSON objects, not a list."""
-    decoder, i = json.JSONDecoder(), 0
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i == len(text):
-            return
-        obj, i = decoder.raw_decode(text, i)
-        yield obj
-
-
-def read_execution_log(path: Path, mnemonic: str = "PySdistBuild") -> dict[str, float]:
-    """Target label -> wall time (s) of the `mnemonic` spawns of a `--execution_log_json_file`."""
-    times: dict[str, float] = {}
-    for spawn in _json_stream(path.read_text(encoding="utf-8")):
-        if spawn.get("mnemonic") != mnemonic:
-            continue
-        if spawn.get("cacheHit"):
-            raise SystemExit(f"ERROR: {spawn.get('targetLabel')} was a cache hit: the output base was not fresh")
-        metrics = spawn.get("metrics")
-        assert isinstance(metrics, dict), spawn
-        times[str(spawn["targetLabel"])] = _seconds(metrics.get("totalTime") or metrics["executionWallTime"])
-    return times
-
-
-def _host_path(path: str) -> Path:
-    """A path Bazel printed, as seen from here (Bazel may run in a chroot, see tools/bazel)."""
-    if Path(path).exists():
-        return Path(path)
-    return Path(os.environ.get("SID_ROOT", "/opt/sid")) / path.lstrip("/")
-
-
-class Bazel:
-    """Runs Bazel in the benchmark workspace with its own output base."""
-
-    def __init__(self, bazel: str, output_base: str) -> None:
-        self.output_base = output_base
-        self.cmd = [bazel, f"--output_base={output_base}"]
-
-    def __call__(self, *args: str) -> tuple[str, float]:
-        """Run one command; return its stdout and wall time, or stop with its stderr's tail."""
-        start = time.perf_counter()
-        proc = subprocess.run([*self.cmd, *args], cwd=WS, capture_output=True, text=True, timeout=900)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"ERROR: bazel {' '.join(args)} failed:\n{proc.stderr[-4000:]}")
-        return proc.stdout, elapsed
-
-    def remove(self) -> None:
-        """Shut the server down and delete the output base, if there is one."""
-        if _host_path(self.output_base).exists():
-            subprocess.run([*self.cmd, "shutdown"], cwd=WS, capture_output=True, timeout=300)
-            shutil.rmtree(_host_path(self.output_base), ignore_errors=True)
-
-
 class BazelSide:
     """The 10 wheel targets of the workspace, built in the output base of `bazel`."""
 
@@ -192,7 +130,7 @@ class BazelSide:
 
     def copy_sdists(self, dest: Path) -> None:
         """Copy the fetched sdists, checked against the lock's sha256, to `dest`."""
-        external = _host_path(self.bazel.output_base) / "external"
+        external = host_path(self.bazel.output_base) / "external"
         for sdist in self.sdists:
             (found,) = [p for p in external.glob(f"*/file/{sdist.filename}") if _sha256(p) == sdist.sha256]
             shutil.copy(found, dest / sdist.filename)
@@ -206,7 +144,7 @@ class BazelSide:
         _, wall = self.bazel("build", *self.flags, *self.targets)
         by_sha = {s.sha256[:10]: s.name for s in self.sdists}
         times: dict[str, float] = {}
-        for label, seconds in read_execution_log(_host_path(self.log)).items():
+        for label, seconds in read_execution_log(host_path(self.log), mnemonic="PySdistBuild").items():
             m = re.search(r"__([0-9a-f]{10})//", label)  # @@rules_xpy~~uv~pypi__<name>__<sha256[:10]>//:wheel
             if not m or m[1] not in by_sha:
                 raise SystemExit(f"ERROR: PySdistBuild of {label} is not one of the locked sdists")
@@ -290,7 +228,7 @@ def _median_passes(passes: Sequence[dict[str, float]]) -> dict[str, float]:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     sdists = locked_sdists(WS)
-    bazel = Bazel(args.bazel, args.output_base)
+    bazel = Bazel(args.bazel, WS, args.output_base)
     side = BazelSide(bazel, sdists, args.jobs)
     builds: list[dict[str, float]] = []
     walls: list[float] = []
