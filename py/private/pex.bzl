@@ -8,8 +8,9 @@ load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups")
 
 _LAYOUTS = ["zipapp", "packed", "loose"]
 _INHERIT_PATH = ["false", "fallback", "prefer"]
-_OS = {"linux": "_linux", "macos": "_macos", "windows": "_windows"}
-_CPU = {"x86_64": "_x86_64", "aarch64": "_aarch64"}
+_OS = {"linux": "@platforms//os:linux", "macos": "@platforms//os:macos", "windows": "@platforms//os:windows"}
+_CPU = {"x86_64": "@platforms//cpu:x86_64", "aarch64": "@platforms//cpu:aarch64"}
+_LIBC = {"musl": "//py/libc:musl"}
 
 def _check_attrs(ctx):
     label = display_label(ctx.label)
@@ -26,14 +27,15 @@ def _check_attrs(ctx):
     if version and (len(version.split(".")) != 2 or not all([p.isdigit() for p in version.split(".")])):
         fail("%s: python_version: \"%s\" must be `X.Y`, e.g. \"3.11\"." % (label, version))
 
-def _has(ctx, attr):
-    return ctx.target_platform_has_constraint(getattr(ctx.attr, attr)[platform_common.ConstraintValueInfo])
+def _has(ctx, name):
+    """Whether the target platform has the constraint value of `name` (a key of _OS, _CPU or _LIBC)."""
+    return ctx.target_platform_has_constraint(getattr(ctx.attr, "_" + name)[platform_common.ConstraintValueInfo])
 
 def _target(ctx):
     """(os, cpu, libc) of the target platform; "" where its constraints do not say."""
-    os = [name for name, attr in _OS.items() if _has(ctx, attr)]
-    cpu = [name for name, attr in _CPU.items() if _has(ctx, attr)]
-    libc = ("musl" if _has(ctx, "_musl") else "glibc") if os == ["linux"] else ""
+    os = [name for name in _OS if _has(ctx, name)]
+    cpu = [name for name in _CPU if _has(ctx, name)]
+    libc = ("musl" if _has(ctx, "musl") else "glibc") if os == ["linux"] else ""
     return (os[0] if os else ""), (cpu[0] if cpu else ""), libc
 
 def _add_given(args, format, value):
@@ -123,15 +125,6 @@ def _py_pex_binary_impl(ctx):
     _pex_action(ctx, out = out, contents = contents)
     return [DefaultInfo(files = depset([out]))]
 
-_CONSTRAINTS = {
-    "_linux": "@platforms//os:linux",
-    "_macos": "@platforms//os:macos",
-    "_windows": "@platforms//os:windows",
-    "_x86_64": "@platforms//cpu:x86_64",
-    "_aarch64": "@platforms//cpu:aarch64",
-    "_musl": "//py/libc:musl",
-}
-
 py_pex_binary = rule(
     implementation = _py_pex_binary_impl,
     doc = """A PEX (`<name>.pex`) of a Python program for the target platform (`--platforms`).
@@ -208,7 +201,7 @@ py_pex_binary(
         ),
         "_tool": attr.label(default = "//py/tools/pex_builder:pex_builder.py", allow_single_file = True),
         "_pex": attr.label_list(default = ["@xpy_tools//:pex"], providers = [PyPackageInfo], cfg = config.exec(PY_TOOLS_EXEC_GROUP)),
-    } | {name: attr.label(default = value, providers = [platform_common.ConstraintValueInfo]) for name, value in _CONSTRAINTS.items()},
+    } | {"_" + name: attr.label(default = value, providers = [platform_common.ConstraintValueInfo]) for name, value in (_OS | _CPU | _LIBC).items()},
     exec_groups = py_tools_exec_groups(),
     fragments = ["platform"],
 )
