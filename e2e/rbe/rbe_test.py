@@ -58,9 +58,14 @@ def bazel(
     return proc
 
 
+def output_base(base: tuple[str, ...]) -> str:
+    """The --output_base of `base`, as Bazel sees it."""
+    return base[0].split("=", 1)[1]
+
+
 def kill_server(base: tuple[str, ...]) -> None:
     """Ends the Bazel server of `base` when a command of it hangs (`bazel shutdown` would wait for that command)."""
-    pid_file = host_path(base[0].split("=", 1)[1]) / "server" / "server.pid.txt"
+    pid_file = host_path(output_base(base)) / "server" / "server.pid.txt"
     if pid_file.exists():
         os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
@@ -68,6 +73,11 @@ def kill_server(base: tuple[str, ...]) -> None:
 def records(worker: str) -> list[dict]:
     path = RBE_HOME / "run" / "records" / f"{worker}.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def pex_builds(entries: list[dict]) -> list[dict]:
+    """The records of PyPex actions (pex_builder.py runs) among `entries`."""
+    return [r for r in entries if any("pex_builder.py" in a for a in r["arguments"])]
 
 
 def sdist_builds(worker: str) -> dict[str, tuple[str, str]]:
@@ -84,8 +94,8 @@ def sdist_builds(worker: str) -> dict[str, tuple[str, str]]:
 def emulate(base: tuple[str, ...], program: Path) -> subprocess.CompletedProcess[str]:
     """Runs an arm64 `program` with tools/rbe/emulate."""
     # Bazel may see the output base at another path than this host does (tools/bazel runs it in a chroot).
-    output_base = base[0].split("=", 1)[1]
-    argv = [str(REPO / "tools" / "rbe" / "emulate"), f"--map={output_base}={host_path(output_base)}", str(program)]
+    where = output_base(base)
+    argv = [str(REPO / "tools" / "rbe" / "emulate"), f"--map={where}={host_path(where)}", str(program)]
     return subprocess.run(argv, capture_output=True, text=True, timeout=300)
 
 
@@ -142,8 +152,8 @@ def test_the_arm64_pex_runs_under_emulation_and_was_assembled_on_amd64(base):
     assert "| Hello from aarch64 |" in run.stdout
     assert "markupsafe &lt;xpy&gt; _speedups.cpython-311-aarch64-linux-gnu.so" in run.stdout
     # The PEX is only a zip of the target's wheels: the exec interpreter on amd64 packs it.
-    assert [r for r in records("amd64") if any("pex_builder.py" in a for a in r["arguments"])]
-    assert not [r for r in records("arm64") if any("pex_builder.py" in a for a in r["arguments"])]
+    assert pex_builds(records("amd64"))
+    assert not pex_builds(records("arm64"))
 
 
 def test_e2e_pex_packs_pexes_for_four_targets_on_amd64_and_the_arm64_one_runs_under_emulation():
@@ -159,10 +169,10 @@ def test_e2e_pex_packs_pexes_for_four_targets_on_amd64_and_the_arm64_one_runs_un
     assert "yaml 6.0.3 libyaml True" in run.stdout  # pyyaml's aarch64 wheel, its C extension loaded
     assert "args ['--from-pex']" in run.stdout
     # The PEXes of all four targets were packed on the amd64 worker, none on the arm64 one.
-    packed = [r for r in records("amd64")[packed_before:] if any("pex_builder.py" in a for a in r["arguments"])]
+    packed = pex_builds(records("amd64")[packed_before:])
     targets = {p.split("=", 1)[1] for r in packed for p in r["params"] if p.startswith("--target-platform=")}
     assert targets == {f"//platforms:{p}" for p in ("linux_x86_64", "linux_aarch64", "macos_arm64", "windows_x86_64")}
-    assert not [r for r in records("arm64") if any("pex_builder.py" in a for a in r["arguments"])]
+    assert not pex_builds(records("arm64"))
 
 
 def test_without_an_arm64_worker_the_next_arm64_build_fails_in_time_and_caches_nothing(base):

@@ -28,7 +28,8 @@ HOME = Path(os.environ.get("XPY_RBE_HOME", "/opt/rules_xpy-rbe"))
 RUN = HOME / "run"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_PORT = 55432
-SERVER = "127.0.0.1:50051"
+SERVER_PORT = 50051
+SERVER = f"127.0.0.1:{SERVER_PORT}"
 QUEUE_TIMEOUT = int(os.environ.get("XPY_RBE_QUEUE_TIMEOUT", "90"))
 WORKERS = {
     "amd64": ["OSFamily=Linux", "Arch=amd64"],
@@ -45,12 +46,12 @@ def log(message: str) -> None:
     print(f"[rbe {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def run(*cmd: str | Path, user: str | None = None) -> None:
+def run(*cmd: str | Path, user: str | None = None, check: bool = True) -> None:
     argv = [str(c) for c in cmd]
     if user:
         argv = ["runuser", "-u", user, "--", *argv]
     proc = subprocess.run(argv, capture_output=True, text=True)
-    if proc.returncode:
+    if check and proc.returncode:
         raise HarnessError(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
 
 
@@ -129,7 +130,7 @@ def start() -> None:
     t0 = time.monotonic()
     if (RUN / "server.pid").exists():
         raise HarnessError(f"already running ({RUN}); run tools/rbe/stop first")
-    for port in (PG_PORT, 50051):
+    for port in (PG_PORT, SERVER_PORT):
         if port_busy(port):
             raise HarnessError(f"port {port} on 127.0.0.1 is in use; stop what listens there (tools/rbe/stop?)")
     shutil.rmtree(RUN, ignore_errors=True)
@@ -159,10 +160,7 @@ def stop() -> None:
         kill(name)
     pg = RUN / "pg" / "data"
     if pg.exists():
-        subprocess.run(
-            ["runuser", "-u", "postgres", "--", PG_BIN / "pg_ctl", "-D", pg, "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-        )
+        run(PG_BIN / "pg_ctl", "-D", pg, "-m", "immediate", "-w", "stop", user="postgres", check=False)
     done = RUN / "binfmt.done"
     if done.exists():
         unregister_binfmt(done.read_text().split())
