@@ -1,7 +1,16 @@
 """Helpers shared with rules_xpy's other packages (`uv/`), which must not load `py/private/`. Not a user API."""
 
+load(
+    "//py/private:constraints.bzl",
+    _TARGET_PLATFORM_ATTRS = "TARGET_PLATFORM_ATTRS",
+    _constraints_json = "constraints_json",
+    _platform_combinations = "platform_combinations",
+    _platform_constraints = "platform_constraints",
+    _target_platform = "target_platform",
+)
 load("//py/private:download.bzl", _download_checked = "download_checked")
 load("//py/private:labels.bzl", _display_label = "display_label")
+load("//py/private:paths.bzl", _runfiles_path = "runfiles_path", _shell_quote = "shell_quote")
 load("//py/private:py_tool.bzl", _run_py_tool = "run_py_tool")
 load(
     "//py/private:toolchain_types.bzl",
@@ -10,14 +19,19 @@ load(
     _TARGET_TOOLCHAIN = "TARGET_TOOLCHAIN",
     _py_tools_exec_groups = "py_tools_exec_groups",
 )
-load("//py/private:venv_action.bzl", _runfiles_path = "runfiles_path")
 load("//py/private:versions.bzl", _TOOL_WHEELS = "TOOL_WHEELS")
 
+TARGET_PLATFORM_ATTRS = _TARGET_PLATFORM_ATTRS
+constraints_json = _constraints_json
+platform_combinations = _platform_combinations
+platform_constraints = _platform_constraints
+target_platform = _target_platform
 download_checked = _download_checked
 display_label = _display_label
 run_py_tool = _run_py_tool
 py_tools_exec_groups = _py_tools_exec_groups
 runfiles_path = _runfiles_path
+shell_quote = _shell_quote
 EXEC_TOOLCHAIN = _EXEC_TOOLCHAIN
 TARGET_TOOLCHAIN = _TARGET_TOOLCHAIN
 PY_TOOLS_EXEC_GROUP = _PY_TOOLS_EXEC_GROUP

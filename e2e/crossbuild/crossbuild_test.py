@@ -75,7 +75,8 @@ def test_without_an_arm64_execution_platform_the_build_explains_the_fix():
     err = bazel("build", "--platforms=//platforms:linux_aarch64", "//app", ok=False).stderr
     assert re.search(
         r"(cowsay|markupsafe) \S+ \(sdist\) is native, so it must build on an executor of the target platform "
-        r"//platforms:linux_aarch64, and no execution platform has its os and cpu\. Fix: register one .*"
+        r"//platforms:linux_aarch64 \(linux aarch64 glibc\), and no execution platform has its os, cpu and libc\. "
+        r"Fix: register one .*"
         r'exec_properties .*uv.override_package\(name = "\1", pure = True\)',
         err,
     ), err[-3000:]

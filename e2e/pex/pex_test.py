@@ -139,10 +139,15 @@ def test_the_macos_pex_action_reads_only_what_it_packs_and_the_tool():
     out = bazel("aquery", "--platforms=//platforms:macos_arm64", 'mnemonic("PyPex", //:app_pex)').stdout
     inputs = _inputs(out)
     tool = [i for i in inputs if re.match(r"external/rules_xpy[~+]/py/tools/pex_builder/pex_builder\.py$", i)]
-    pex_lib = [i for i in inputs if re.match(r"external/rules_xpy[~+]+tool_deps[~+]xpy_tools_pex/site-packages/", i)]
+    tool += [i for i in inputs if re.match(r"external/rules_xpy[~+]/py/tools/lib/xpy/\w+\.py$", i)]  # the xpy library
+    pex_lib = [
+        i
+        for i in inputs
+        if re.match(r"external/rules_xpy[~+]+tool_deps[~+]xpy_tools_(pex|packaging)/site-packages/", i)
+    ]
     wheels = sorted(i.rsplit("/", 1)[1] for i in inputs if re.match(r"external/[^/]+pypi__\w+/file/[^/]+\.whl$", i))
     sources = ["app.py", "lib/src/greet/__init__.py", "lib/src/greet/greeting.txt"]
-    assert len(tool) == 1 and pex_lib
+    assert len(tool) > 1 and pex_lib
     assert sorted(set(inputs) - set(tool) - set(pex_lib) - {i for i in inputs if i.endswith(".whl")}) == sources
     assert wheels == [
         "charset_normalizer-3.5.2-cp311-cp311-macosx_10_9_universal2.whl",

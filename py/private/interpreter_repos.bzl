@@ -1,5 +1,6 @@
 """Repository rules for Python interpreters: a path on the machine, a downloaded archive, and the toolchain hub."""
 
+load(":constraints.bzl", "platform_constraints")
 load(":download.bzl", "download_checked")
 
 _DEFS = Label("//py:defs.bzl")
@@ -16,6 +17,7 @@ def _path_impl(rctx):
         implementation = repr(rctx.attr.implementation),
         os = repr(rctx.attr.os),
         cpu = repr(rctx.attr.cpu),
+        libc = repr(rctx.attr.libc),
     ))
 
 path_interpreter = repository_rule(
@@ -27,6 +29,7 @@ path_interpreter = repository_rule(
         "implementation": attr.string(default = "cpython"),
         "os": attr.string(mandatory = True),
         "cpu": attr.string(mandatory = True),
+        "libc": attr.string(),
     },
 )
 
@@ -54,6 +57,7 @@ def _archive_impl(rctx):
         python_version = repr(rctx.attr.version),
         os = repr(rctx.attr.os),
         cpu = repr(rctx.attr.cpu),
+        libc = repr(rctx.attr.libc),
     ))
 
 archive_interpreter = repository_rule(
@@ -68,6 +72,7 @@ archive_interpreter = repository_rule(
         "version": attr.string(mandatory = True),
         "os": attr.string(mandatory = True),
         "cpu": attr.string(mandatory = True),
+        "libc": attr.string(),
     },
 )
 
@@ -75,7 +80,7 @@ def _hub_impl(rctx):
     lines = ["# Toolchains of the interpreters declared with the `python` module extension, in order.", ""]
     for i, entry in enumerate(rctx.attr.interpreters):
         spec = json.decode(entry)
-        constraints = [str(Label("@platforms//os:" + spec["os"])), str(Label("@platforms//cpu:" + spec["cpu"]))]
+        constraints = [str(c) for c in platform_constraints(spec["os"], spec["cpu"], spec.get("libc", ""))]
         for kind, type_label, constraint_attr in [
             ("target", Label("//py:toolchain_type"), "target_compatible_with"),
             ("exec", Label("//py:exec_toolchain_type"), "exec_compatible_with"),
@@ -95,5 +100,5 @@ def _hub_impl(rctx):
 interpreters_hub = repository_rule(
     implementation = _hub_impl,
     doc = "The `toolchain()` targets of every declared interpreter, registered by rules_xpy (sorted by name = declaration order).",
-    attrs = {"interpreters": attr.string_list(doc = "JSON objects: name, os, cpu, target, exec.")},
+    attrs = {"interpreters": attr.string_list(doc = "JSON objects: name, os, cpu, libc, target, exec.")},
 )

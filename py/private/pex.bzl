@@ -1,16 +1,14 @@
 """py_pex_binary: a PEX of first-party files and wheel files, assembled by the exec interpreter for any target."""
 
+load(":constraints.bzl", "TARGET_PLATFORM_ATTRS")
 load(":labels.bzl", "display_label")
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
+load(":pex_action.bzl", "pex_action")
 load(":providers.bzl", "PyBinaryInfo", "PyPackageInfo")
-load(":py_tool.bzl", "run_py_tool")
 load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups")
 
 _LAYOUTS = ["zipapp", "packed", "loose"]
 _INHERIT_PATH = ["false", "fallback", "prefer"]
-_OS = {"linux": "@platforms//os:linux", "macos": "@platforms//os:macos", "windows": "@platforms//os:windows"}
-_CPU = {"x86_64": "@platforms//cpu:x86_64", "aarch64": "@platforms//cpu:aarch64"}
-_LIBC = {"musl": "//py/libc:musl"}
 
 def _check_attrs(ctx):
     label = display_label(ctx.label)
@@ -26,73 +24,6 @@ def _check_attrs(ctx):
     version = ctx.attr.python_version
     if version and (len(version.split(".")) != 2 or not all([p.isdigit() for p in version.split(".")])):
         fail("%s: python_version: \"%s\" must be `X.Y`, e.g. \"3.11\"." % (label, version))
-
-def _has(ctx, name):
-    """Whether the target platform has the constraint value of `name` (a key of _OS, _CPU or _LIBC)."""
-    return ctx.target_platform_has_constraint(getattr(ctx.attr, "_" + name)[platform_common.ConstraintValueInfo])
-
-def _target(ctx):
-    """(os, cpu, libc) of the target platform; "" where its constraints do not say."""
-    os = [name for name in _OS if _has(ctx, name)]
-    cpu = [name for name in _CPU if _has(ctx, name)]
-    libc = ("musl" if _has(ctx, "musl") else "glibc") if os == ["linux"] else ""
-    return (os[0] if os else ""), (cpu[0] if cpu else ""), libc
-
-def _add_given(args, format, value):
-    if value:
-        args.add(value, format = format)
-
-def _source_args(file):
-    return ["--source", file.path, file.short_path]
-
-def _main_args(file):
-    return ["--main", file.path, file.short_path]
-
-def _pex_action(ctx, *, out, contents):
-    """Declare the PyPex action: first-party files and wheel files in, the PEX out.
-
-    Args:
-      ctx: rule context of py_pex_binary.
-      out: File, the PEX (a file, or a directory for the packed and loose layouts).
-      contents: struct(info = PyPackageInfo, main = File or None, script = str, python_version = str).
-    """
-    info = contents.info
-    os, cpu, libc = _target(ctx)
-    args = ctx.actions.args()
-
-    # --flag=value: a value starting with "@" (a label) is not a param file.
-    args.add(display_label(ctx.label), format = "--label=%s")
-    args.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
-    _add_given(args, "--target-os=%s", os)
-    _add_given(args, "--target-cpu=%s", cpu)
-    _add_given(args, "--target-libc=%s", libc)
-    args.add(ctx.workspace_name, format = "--workspace-name=%s")
-    args.add_all(info.imports, format_each = "--import-root=%s")
-    args.add_all(info.transitive_library_files, map_each = _source_args, expand_directories = False)
-    if contents.main:
-        args.add_all([contents.main], map_each = _main_args)
-    args.add_all(info.transitive_wheels, format_each = "--wheel=%s", expand_directories = False)
-    _add_given(args, "--entry-point=%s", ctx.attr.entry_point)
-    _add_given(args, "--script=%s", contents.script)
-    _add_given(args, "--python-version=%s", contents.python_version)
-    args.add_all(ctx.attr.interpreter_constraints, format_each = "--interpreter-constraint=%s")
-    _add_given(args, "--shebang=%s", ctx.attr.shebang)
-    args.add_all(["%s=%s" % kv for kv in ctx.attr.inject_env.items()], format_each = "--inject-env=%s")
-    args.add_all(ctx.attr.inject_args, format_each = "--inject-arg=%s")
-    args.add(ctx.attr.inherit_path, format = "--inherit-path=%s")
-    args.add(ctx.attr.layout, format = "--layout=%s")
-    args.add("--pre-install-wheels" if ctx.attr.pre_install_wheels else "--no-pre-install-wheels")
-    args.add(out.path, format = "--output=%s")
-    run_py_tool(
-        ctx,
-        tool = ctx.file._tool,
-        args = args,
-        inputs = depset(transitive = [info.transitive_library_files, info.transitive_wheels]),
-        outputs = [out],
-        mnemonic = "PyPex",
-        progress_message = "Building PEX %%{label} for %s" % (" ".join([p for p in (os, cpu) if p]) or "any platform"),
-        deps = ctx.attr._pex,
-    )
 
 def _contents_of_binary(ctx):
     """What goes in: the `binary`'s package and entry point (its console script, or its main), plus `data`."""
@@ -122,7 +53,7 @@ def _py_pex_binary_impl(ctx):
         out = ctx.actions.declare_file(ctx.label.name + ".pex")
     else:
         out = ctx.actions.declare_directory(ctx.label.name + ".pex")
-    _pex_action(ctx, out = out, contents = contents)
+    pex_action(ctx, out = out, contents = contents)
     return [DefaultInfo(files = depset([out]))]
 
 py_pex_binary = rule(
@@ -200,8 +131,8 @@ py_pex_binary(
             doc = "Pack each wheel installed (as the `pex` CLI does by default), or as the `.whl` file itself, installed on first run (`--no-pre-install-wheels`).",
         ),
         "_tool": attr.label(default = "//py/tools/pex_builder:pex_builder.py", allow_single_file = True),
-        "_pex": attr.label_list(default = ["@xpy_tools//:pex"], providers = [PyPackageInfo], cfg = config.exec(PY_TOOLS_EXEC_GROUP)),
-    } | {"_" + name: attr.label(default = value, providers = [platform_common.ConstraintValueInfo]) for name, value in (_OS | _CPU | _LIBC).items()},
+        "_tool_deps": attr.label_list(default = ["@xpy_tools//:pex", "//py/tools/lib:xpy"], providers = [PyPackageInfo], cfg = config.exec(PY_TOOLS_EXEC_GROUP)),
+    } | TARGET_PLATFORM_ATTRS,
     exec_groups = py_tools_exec_groups(),
     fragments = ["platform"],
 )

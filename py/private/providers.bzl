@@ -37,5 +37,6 @@ PyInterpreterInfo = provider(
         "abi": "str: PEP 425 ABI tag of the interpreter, e.g. `cp311`.",
         "os": "str: operating system the interpreter runs on: `linux`, `macos` or `windows`.",
         "cpu": "str: CPU architecture the interpreter runs on: `x86_64` or `aarch64`.",
+        "libc": "str: the C library of a Linux interpreter, `glibc` or `musl`; empty off Linux.",
     },
 )

@@ -1,10 +1,12 @@
 """The `python` module extension: declares interpreters as target and exec toolchains."""
 
+load(":constraints.bzl", "CPU_CONSTRAINTS", "LIBC_CONSTRAINTS", "OS_CONSTRAINTS")
 load(":interpreter_repos.bzl", "archive_interpreter", "interpreters_hub", "path_interpreter")
 
 _PROBE = Label("//py/tools/probe:probe.py")
-_OSES = ["linux", "macos", "windows"]
-_CPUS = ["x86_64", "aarch64"]
+_OSES = list(OS_CONSTRAINTS)
+_CPUS = list(CPU_CONSTRAINTS)
+_LIBCS = list(LIBC_CONSTRAINTS)
 
 _COMMON = {
     "name": attr.string(doc = "Repository name of this interpreter; unique across modules."),
@@ -16,6 +18,7 @@ _PLATFORM = {
     "version": attr.string(mandatory = True, doc = "Python version, `X.Y.Z` (or `X.Y`)."),
     "os": attr.string(mandatory = True, values = _OSES, doc = "Operating system it runs on."),
     "cpu": attr.string(mandatory = True, values = _CPUS, doc = "CPU it runs on."),
+    "libc": attr.string(values = [""] + _LIBCS, doc = "Linux only: the C library it is built for, `glibc` (the default) or `musl`. Its toolchains carry the `@rules_xpy//py/libc` constraint, so a musl interpreter serves only musl platforms."),
 }
 
 _local = tag_class(
@@ -72,6 +75,12 @@ def _probe(mctx, what, path, version, required):
         fail("%s: %s runs on %s/%s, which rules_xpy does not support (os: %s, cpu: %s)." % (what, python, info["os"], info["cpu"], _OSES, _CPUS))
     return info
 
+def _libc(what, os, libc):
+    """The libc of an interpreter declared for `os`: glibc by default on Linux; none elsewhere."""
+    if libc and os != "linux":
+        fail("%s: libc: %r is for Linux interpreters only; remove it (os is %r)." % (what, libc, os))
+    return libc or ("glibc" if os == "linux" else "")
+
 def _probed_interpreter(name, info):
     """Declare the repository of a local interpreter described by `_probe`."""
     path_interpreter(
@@ -81,6 +90,7 @@ def _probed_interpreter(name, info):
         implementation = info["implementation"],
         os = info["os"],
         cpu = info["cpu"],
+        libc = info.get("libc", ""),
     )
 
 def _python_impl(mctx):
@@ -100,24 +110,26 @@ def _python_impl(mctx):
             name = tag.name or "python_local"
             info = _probe(mctx, "python.local(name = %r)" % name, tag.path, tag.version, required = True)
             _probed_interpreter(name, info)
-            add(name, mod, "local", os = info["os"], cpu = info["cpu"], target = tag.target, exec = tag.exec)
+            add(name, mod, "local", os = info["os"], cpu = info["cpu"], libc = info.get("libc", ""), target = tag.target, exec = tag.exec)
         for tag in mod.tags.archive:
             name = tag.name or "python_%s_%s" % (tag.os, tag.cpu)
-            archive_interpreter(name = name, interpreter_name = name, url = tag.url, sha256 = tag.sha256, strip_prefix = tag.strip_prefix, interpreter = tag.interpreter, version = tag.version, os = tag.os, cpu = tag.cpu)
-            add(name, mod, "archive", os = tag.os, cpu = tag.cpu, target = tag.target, exec = tag.exec)
+            libc = _libc("python.archive(name = %r)" % name, tag.os, tag.libc)
+            archive_interpreter(name = name, interpreter_name = name, url = tag.url, sha256 = tag.sha256, strip_prefix = tag.strip_prefix, interpreter = tag.interpreter, version = tag.version, os = tag.os, cpu = tag.cpu, libc = libc)
+            add(name, mod, "archive", os = tag.os, cpu = tag.cpu, libc = libc, target = tag.target, exec = tag.exec)
         for tag in mod.tags.executor:
             if not tag.interpreter_path.startswith("/"):
                 fail("python.executor(name = %r): interpreter_path: %r is not absolute. Fix: give the interpreter's absolute path on the executor." % (tag.name, tag.interpreter_path))
             name = tag.name or "python_executor_%s_%s" % (tag.os, tag.cpu)
-            path_interpreter(name = name, interpreter_path = tag.interpreter_path, version = tag.version, os = tag.os, cpu = tag.cpu)
-            add(name, mod, "executor", os = tag.os, cpu = tag.cpu, target = tag.target, exec = tag.exec)
+            libc = _libc("python.executor(name = %r)" % name, tag.os, tag.libc)
+            path_interpreter(name = name, interpreter_path = tag.interpreter_path, version = tag.version, os = tag.os, cpu = tag.cpu, libc = libc)
+            add(name, mod, "executor", os = tag.os, cpu = tag.cpu, libc = libc, target = tag.target, exec = tag.exec)
 
     # Fallback: the host's python3, after everything declared (if there is one).
     if not has_local:
         info = _probe(mctx, "python (host fallback)", "", "", required = False)
         if info:
             _probed_interpreter("python_host", info)
-            specs.append(dict(name = "python_host", os = info["os"], cpu = info["cpu"], target = True, exec = True))
+            specs.append(dict(name = "python_host", os = info["os"], cpu = info["cpu"], libc = info.get("libc", ""), target = True, exec = True))
 
     interpreters_hub(name = "xpy_interpreters", interpreters = [json.encode(s) for s in specs])
 

@@ -1,10 +1,11 @@
 """The `py_interpreter` rule: a Python interpreter as a toolchain implementation."""
 
+load(":constraints.bzl", "CPU_CONSTRAINTS", "LIBC_CONSTRAINTS", "OS_CONSTRAINTS")
 load(":labels.bzl", "display_label")
 load(":providers.bzl", "PyInterpreterInfo")
 
-_OSES = ["linux", "macos", "windows"]
-_CPUS = ["x86_64", "aarch64"]
+_OSES = list(OS_CONSTRAINTS)
+_CPUS = list(CPU_CONSTRAINTS)
 
 def _abi(implementation, version):
     parts = version.split(".")
@@ -19,6 +20,8 @@ def _py_interpreter_impl(ctx):
         fail("%s: interpreter_path %r must be absolute." % (display_label(ctx.label), ctx.attr.interpreter_path))
     if ctx.attr.os not in _OSES or ctx.attr.cpu not in _CPUS:
         fail("%s: os must be one of %s and cpu one of %s." % (display_label(ctx.label), _OSES, _CPUS))
+    if ctx.attr.libc and (ctx.attr.os != "linux" or ctx.attr.libc not in LIBC_CONSTRAINTS):
+        fail("%s: libc %r: set it only for linux, to one of %s." % (display_label(ctx.label), ctx.attr.libc, list(LIBC_CONSTRAINTS)))
     if len(ctx.attr.python_version.split(".")) < 2:
         fail("%s: python_version %r must be `X.Y` or `X.Y.Z`." % (display_label(ctx.label), ctx.attr.python_version))
     files = depset(
@@ -34,6 +37,7 @@ def _py_interpreter_impl(ctx):
         abi = _abi(ctx.attr.implementation, ctx.attr.python_version),
         os = ctx.attr.os,
         cpu = ctx.attr.cpu,
+        libc = ctx.attr.libc or ("glibc" if ctx.attr.os == "linux" else ""),
     )
     return [info, platform_common.ToolchainInfo(py = info)]
 
@@ -82,6 +86,9 @@ py_interpreter(
         "cpu": attr.string(
             mandatory = True,
             doc = "CPU it runs on: `x86_64` or `aarch64`.",
+        ),
+        "libc": attr.string(
+            doc = "Linux only: the C library it is built for, `glibc` (the default) or `musl`.",
         ),
     },
     provides = [PyInterpreterInfo],

@@ -2,9 +2,10 @@
 
 load(":labels.bzl", "display_label")
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
+load(":paths.bzl", "runfiles_path")
 load(":providers.bzl", "PyBinaryInfo", "PyPackageInfo")
 load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
-load(":venv_action.bzl", "create_venv", "runfiles_path", "write_launcher")
+load(":venv_action.bzl", "create_venv", "write_launcher")
 
 _CONSOLE_MAIN = """import sys
 from importlib.metadata import entry_points

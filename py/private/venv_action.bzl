@@ -1,23 +1,8 @@
 """Action emitters of py_venv_binary: the venv files and the launcher."""
 
 load(":labels.bzl", "display_label")
+load(":paths.bzl", "runfiles_path", "shell_quote")
 load(":py_tool.bzl", "run_py_tool")
-
-def runfiles_path(ctx, file):
-    """Path of `file` relative to the runfiles root, without hard-coded repo names.
-
-    Args:
-      ctx: rule context.
-      file: File.
-    Returns:
-      str.
-    """
-    if file.short_path.startswith("../"):
-        return file.short_path[3:]
-    return ctx.workspace_name + "/" + file.short_path
-
-def _shell_quote(s):
-    return "'" + s.replace("'", "'\\''") + "'"
 
 def create_venv(ctx, *, py, imports):
     """Declare the venv `<name>.venv/` of a binary: pyvenv.cfg, bin/python3, a .pth.
@@ -98,12 +83,12 @@ def write_launcher(ctx, *, venv, py, main, main_args, env):
             "%{label}": display_label(ctx.label),
             "%{venv}": venv.rpath,
             "%{main}": runfiles_path(ctx, main),
-            "%{main_args}": " ".join([_shell_quote(a) for a in main_args]),
+            "%{main_args}": " ".join([shell_quote(a) for a in main_args]),
             "%{python_flags}": " ".join(flags),
-            "%{interpreter}": _shell_quote(runfiles_path(ctx, py.interpreter)) if py.interpreter else "''",
+            "%{interpreter}": shell_quote(runfiles_path(ctx, py.interpreter)) if py.interpreter else "''",
             "%{python_home}": _python_home(ctx, py),
             "%{env}": "\n".join([
-                '[ -n "${%s+x}" ] || export %s=%s' % (k, k, _shell_quote(v))
+                '[ -n "${%s+x}" ] || export %s=%s' % (k, k, shell_quote(v))
                 for k, v in sorted(env.items())
             ]),
         },

@@ -1,29 +1,18 @@
 """py_whl_library: a wheel file installed (WhlInstall action) as an importable package."""
 
+load(":constraints.bzl", "TARGET_PLATFORM_ATTRS")
 load(":labels.bzl", "display_label")
+load(":paths.bzl", "runfiles_path")
 load(":providers.bzl", "PyPackageInfo")
-load(":py_tool.bzl", "run_py_tool")
-load(":toolchain_types.bzl", "py_tools_exec_groups")
-load(":venv_action.bzl", "runfiles_path")
+load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups")
+load(":whl_install_action.bzl", "whl_install_action")
 
 def _py_whl_library_impl(ctx):
     whl = ctx.file.whl
     if not whl.basename.endswith(".whl") and not whl.is_directory:
         fail("%s: whl: %s is not a wheel (a .whl file, or a directory holding one); build sdists into wheels first." % (display_label(ctx.label), whl.basename))
     tree = ctx.actions.declare_directory(ctx.label.name + ".whl_install")
-    args = ctx.actions.args()
-    args.add(whl.path, format = "--wheel=%s")
-    args.add(tree.path, format = "--output=%s")
-    run_py_tool(
-        ctx,
-        tool = ctx.file._tool,
-        args = args,
-        inputs = [whl],
-        outputs = [tree],
-        mnemonic = "WhlInstall",
-        progress_message = "Installing %s %%{label}" % (whl.basename if not whl.is_directory else "the wheel built from source"),
-        deps = ctx.attr._installer,
-    )
+    whl_install_action(ctx, whl = whl, tree = tree)
     deps = ctx.attr.deps
     info = PyPackageInfo(
         imports = depset([runfiles_path(ctx, tree) + "/site-packages"], transitive = [d[PyPackageInfo].imports for d in deps]),
@@ -41,7 +30,9 @@ py_whl_library = rule(
     doc = """A wheel installed into a tree (`site-packages/`, `bin/` console scripts, `data/`) that Python targets import.
 
 The install runs with the exec interpreter and the `installer` library (mnemonic
-`WhlInstall`), on any executor: nothing of the wheel runs. Use it for a wheel
+`WhlInstall`), on any executor: nothing of the wheel runs. The wheel must fit
+the target platform's os, cpu and libc (by its tags, and by the ELF, Mach-O or
+PE headers of its native files). Use it for a wheel
 from anywhere (a checked-in `.whl`, another rule's output); the `@pypi` hubs of
 `uv.lock` use it for every locked wheel.
 
@@ -62,8 +53,13 @@ py_whl_library(
             doc = "Packages the wheel needs at run time (its `Requires-Dist` for the target platform).",
         ),
         "_tool": attr.label(default = "//py/tools/whl_install:whl_install.py", allow_single_file = True),
-        "_installer": attr.label_list(default = ["@xpy_tools//:installer"], providers = [PyPackageInfo]),
-    },
+        "_tool_deps": attr.label_list(
+            default = ["@xpy_tools//:installer", "//py/tools/lib:xpy"],
+            providers = [PyPackageInfo],
+            cfg = config.exec(PY_TOOLS_EXEC_GROUP),
+        ),
+    } | TARGET_PLATFORM_ATTRS,
     exec_groups = py_tools_exec_groups(),
+    fragments = ["platform"],
     provides = [PyPackageInfo],
 )

@@ -6,12 +6,12 @@ pinned `packaging` wheel, then declares one `uv_file` repository per file a
 target platform needs (fetched only when a build uses it) and the hub.
 """
 
-load("//uv/private:file_repo.bzl", "uv_file")
+load("//py:utils.bzl", "constraints_json")
+load("//uv/private:file_repo.bzl", "uv_file", "uv_sdist")
 load("//uv/private:host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 load("//uv/private:uv_binary.bzl", "uv_binary")
 load("//uv/private/hub:hub_repo.bzl", "uv_hub")
 
-_DEFAULT_PLATFORMS = ["linux_x86_64", "linux_aarch64", "macos_arm64", "macos_x86_64", "windows_x86_64"]
 _PLANNER = Label("//uv/private/lock:lock_plan.py")
 _HUB_GEN = Label("//uv/private/hub:hub_gen.py")
 _UV_REPO = "xpy_uv"
@@ -49,6 +49,7 @@ def _declare_hub(mctx, python, tag, overrides):
     args = ["--lock=%s" % lock_path, "--lock-name=%s" % lock, "--output=%s" % plan]
     args += ["--platform=%s" % p for p in tag.target_platforms]
     if tag.platforms_json:
+        mctx.read(mctx.path(tag.platforms_json))  # re-run the extension when it changes
         args.append("--platforms-json=%s" % mctx.path(tag.platforms_json))
     if tag.python_version:
         args.append("--python-version=%s" % tag.python_version)
@@ -64,27 +65,47 @@ def _declare_hub(mctx, python, tag, overrides):
 
     result = "%s.hub.json" % tag.name
     mctx.file("%s.overrides.json" % tag.name, json.encode(overrides))
+    mctx.file("constraints.json", constraints_json())
     run_host_tool(mctx, python, _HUB_GEN, [
         "--plan=%s" % plan,
         "--hub=%s" % tag.name,
         "--rules-xpy=%s" % RULES_XPY,
+        "--constraints=constraints.json",
         "--overrides=%s.overrides.json" % tag.name,
         "--uv=@%s//:uv" % _UV_REPO,
         "--project=%s" % tag.lock.package,
         "--output=%s" % result,
     ], "uv.lock(name = %r): cannot generate the hub of %s:" % (tag.name, lock))
     hub = json.decode(mctx.read(result))
-    packages = json.decode(mctx.read(plan))["packages"]
+    planned = json.decode(mctx.read(plan))
     mctx.report_progress("Planned %s: %d packages, %d files for %d target platforms" % (
         lock,
-        len(packages),
+        len(planned["packages"]),
         len(hub["repos"]),
-        len(tag.target_platforms),
+        len(planned["platforms"]),
     ))
-    lock_packages = {p["name"]: p["version"] for p in packages.values() if p["source"]["kind"] != "first_party"}
+
+    # Every locked version of every third-party package, for sdists' build requirements.
+    lock_packages = {}
+    for p in list(planned["packages"].values()) + list(planned["unneeded"].values()):
+        if p.get("source", {}).get("kind") != "first_party" and p["version"] not in lock_packages.get(p["name"], []):
+            lock_packages.setdefault(p["name"], []).append(p["version"])
     for repo, f in hub["repos"].items():
-        extra = {"lock_packages": lock_packages} if f["kind"] == "sdist" else {}
-        uv_file(name = repo, lock = lock, hub = tag.name, **(f | extra))
+        uv_file(name = repo, lock = lock, hub = tag.name, **f)
+    for repo, s in hub["sdists"].items():
+        uv_sdist(
+            name = repo,
+            facts = "@%s//:sdist.json" % s["file_repo"],
+            sdist = "@%s//file" % s["file_repo"],
+            package = s["package"],
+            version = s["version"],
+            lock = lock,
+            hub = tag.name,
+            native = s["native"],
+            build_deps = s["build_deps"],
+            env = s["env"],
+            lock_packages = lock_packages,
+        )
     uv_hub(name = tag.name, files = hub["files"])
 
 def _uv_impl(mctx):
@@ -113,8 +134,7 @@ _lock = tag_class(
         "name": attr.string(default = "pypi", doc = "Name of the hub repository (`@pypi//cowsay`)."),
         "lock": attr.label(mandatory = True, doc = "The `uv.lock` file, e.g. `//:uv.lock`."),
         "target_platforms": attr.string_list(
-            default = _DEFAULT_PLATFORMS,
-            doc = "Target platforms to choose files for: names of the defaults (%s) or of `platforms_json` entries. Each needs distinct os, cpu and libc." % ", ".join(_DEFAULT_PLATFORMS),
+            doc = "Target platforms to choose files for: names of the defaults (linux_x86_64, linux_aarch64, macos_arm64, macos_x86_64, windows_x86_64) or of `platforms_json` entries. Each needs distinct os, cpu and libc. Default: every entry of `platforms_json`, else the five defaults.",
         ),
         "platforms_json": attr.label(
             allow_single_file = [".json"],

@@ -1,9 +1,38 @@
-"""uv_file: a repository holding one file of a lock (wheel or sdist), downloaded and sha256-checked."""
+"""uv_file and uv_sdist: the repositories of a lock's files (downloaded, sha256-checked) and of sdists' wheels."""
 
 load("//py:utils.bzl", "TOOL_WHEELS", "download_checked")
 load(":host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 
 _INSPECT = Label("//uv/private/sdist_build:sdist_inspect.py")
+
+def _what(a):
+    return "%s %s from %s (hub @%s)" % (a.package, a.version, a.lock, a.hub)
+
+def _uv_file_impl(rctx):
+    a = rctx.attr
+    rctx.report_progress("Fetching %s" % a.filename)
+    download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = _what(a))
+    rctx.file("file/BUILD.bazel", 'filegroup(\n    name = "file",\n    srcs = [%r],\n    visibility = ["//visibility:public"],\n)\n' % a.filename)
+    rctx.file("BUILD.bazel", 'exports_files(["sdist.json"], visibility = ["//visibility:public"])\n' if a.kind == "sdist" else "")
+    if a.kind == "sdist":
+        rctx.report_progress("Inspecting %s" % a.filename)
+        args = ["facts", "--sdist=file/" + a.filename, "--output=sdist.json"]
+        run_host_tool(rctx, host_python(rctx, _what(a)), _INSPECT, args, "%s: cannot build from its sdist:" % _what(a))
+
+uv_file = repository_rule(
+    implementation = _uv_file_impl,
+    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock; for an sdist, `//:sdist.json` says how it builds.",
+    attrs = {
+        "url": attr.string(mandatory = True, doc = "Where to download the file."),
+        "sha256": attr.string(mandatory = True, doc = "Its SHA-256, from the lock."),
+        "filename": attr.string(mandatory = True, doc = "Its file name (`.whl`, `.tar.gz`, `.zip`)."),
+        "kind": attr.string(values = ["wheel", "sdist"], doc = "What the file is."),
+        "package": attr.string(doc = "Package name, for messages."),
+        "version": attr.string(doc = "Package version, for messages."),
+        "lock": attr.string(doc = "The lock's label, for messages."),
+        "hub": attr.string(doc = "The hub's name, for messages."),
+    },
+)
 
 def _defaults():
     """`--default=name=version=label` of the pinned wheels that may satisfy build requirements."""
@@ -13,12 +42,11 @@ def _defaults():
         out.append("--default=%s=%s=%s" % (key.replace("_", "-"), version, Label("@xpy_tools//:" + key)))
     return out
 
-def _inspect_sdist(rctx, what):
-    """Write the BUILD file of an sdist's repository (`//:wheel`) with sdist_inspect.py."""
+def _uv_sdist_impl(rctx):
     a = rctx.attr
-    rctx.report_progress("Inspecting %s" % a.filename)
-    args = _defaults() + [
-        "--sdist=file/" + a.filename,
+    args = ["build"] + _defaults() + [
+        "--facts=%s" % rctx.path(a.facts),
+        "--sdist-label=" + a.sdist,
         "--package=" + a.package,
         "--version=" + a.version,
         "--hub=" + a.hub,
@@ -26,37 +54,24 @@ def _inspect_sdist(rctx, what):
         "--rules-xpy=" + RULES_XPY,
         "--output=BUILD.bazel",
     ]
-    args += ["--lock-package=%s=%s" % kv for kv in sorted(a.lock_packages.items())]
+    args += ["--lock-package=%s=%s" % (name, v) for name, versions in sorted(a.lock_packages.items()) for v in versions]
     args += ["--build-dep=" + d for d in a.build_deps]
     args += ["--env=%s=%s" % kv for kv in sorted(a.env.items())]
-    run_host_tool(rctx, host_python(rctx, what), _INSPECT, args, "%s: cannot build from its sdist:" % what)
+    run_host_tool(rctx, host_python(rctx, _what(a)), _INSPECT, args, "%s: cannot build from its sdist:" % _what(a))
 
-def _uv_file_impl(rctx):
-    a = rctx.attr
-    rctx.report_progress("Fetching %s" % a.filename)
-    what = "%s %s from %s (hub @%s)" % (a.package, a.version, a.lock, a.hub)
-    download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = what)
-    rctx.file("file/BUILD.bazel", 'filegroup(\n    name = "file",\n    srcs = [%r],\n    visibility = ["//visibility:public"],\n)\n' % a.filename)
-    if a.kind == "sdist":
-        _inspect_sdist(rctx, what)
-    else:
-        rctx.file("BUILD.bazel", "")
-
-uv_file = repository_rule(
-    implementation = _uv_file_impl,
-    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock; for an sdist, `//:wheel` is its wheel.",
+uv_sdist = repository_rule(
+    implementation = _uv_sdist_impl,
+    doc = "The wheel of an sdist of a lock: `//:wheel` builds the sdist (`uv_sdist_wheel`) with its build requirements resolved against the lock. Re-runs when the lock changes; the sdist itself is read only by its `uv_file`.",
     attrs = {
-        "url": attr.string(mandatory = True, doc = "Where to download the file."),
-        "sha256": attr.string(mandatory = True, doc = "Its SHA-256, from the lock."),
-        "filename": attr.string(mandatory = True, doc = "Its file name (`.whl`, `.tar.gz`, `.zip`)."),
-        "kind": attr.string(values = ["wheel", "sdist"], doc = "What the file is."),
-        "package": attr.string(doc = "Package name, for messages."),
-        "version": attr.string(doc = "Package version, for messages."),
+        "facts": attr.label(mandatory = True, doc = "The sdist's `sdist.json` (`@<file repo>//:sdist.json`)."),
+        "sdist": attr.string(mandatory = True, doc = "The sdist's label as the BUILD file names it (`@<file repo>//file`)."),
+        "package": attr.string(doc = "Package name."),
+        "version": attr.string(doc = "Package version."),
         "lock": attr.string(doc = "The lock's label, for messages."),
         "hub": attr.string(doc = "The hub's name: build requirements from the lock are its packages."),
-        "native": attr.string(default = "auto", values = ["auto", "yes", "no"], doc = "sdist: native build (yes), pure (no) or detected from its contents (auto)."),
-        "build_deps": attr.string_list(doc = "sdist: extra build requirements, names of packages in the lock."),
-        "env": attr.string_dict(doc = "sdist: environment variables of its build."),
-        "lock_packages": attr.string_dict(doc = "sdist: every third-party package of the lock -> its version, to resolve build requirements against."),
+        "native": attr.string(default = "auto", values = ["auto", "yes", "no"], doc = "Native build (yes), pure (no) or detected from its contents (auto)."),
+        "build_deps": attr.string_list(doc = "Extra build requirements, names of packages in the lock."),
+        "env": attr.string_dict(doc = "Environment variables of its build."),
+        "lock_packages": attr.string_list_dict(doc = "Every third-party package of the lock -> its locked versions, to resolve build requirements against."),
     },
 )

@@ -1,6 +1,7 @@
 """The host's python3, running the ruleset's lock tools in the repository phase (module or repository ctx)."""
 
 _PACKAGING = Label("@xpy_tools_packaging//:BUILD.bazel")
+_XPY_LIB = Label("//py/tools/lib:BUILD.bazel")
 
 # The canonical name of rules_xpy's repository (`@@rules_xpy~`), for labels in generated BUILD files.
 RULES_XPY = str(Label("//:BUILD.bazel")).partition("//")[0]
@@ -23,7 +24,9 @@ def host_python(ctx, what):
     return python
 
 def run_host_tool(ctx, python, tool, args, what):
-    """Run the Python tool `tool` (a Label) with the pinned packaging wheel on its path; fail() with its ERROR line.
+    """Run the Python tool `tool` (a Label) with the pinned packaging wheel and rules_xpy's xpy library on its path.
+
+    fail() with the tool's ERROR line when it fails.
 
     Args:
       ctx: module_ctx or repository_ctx.
@@ -32,7 +35,7 @@ def run_host_tool(ctx, python, tool, args, what):
       args: list of str, the tool's arguments.
       what: str, the first line of the failure message.
     """
-    site = ctx.path(_PACKAGING).dirname.get_child("site-packages")
-    res = ctx.execute([python, "-B", "-s", ctx.path(tool)] + args, environment = {"PYTHONPATH": str(site)}, quiet = True)
+    path = [str(ctx.path(_PACKAGING).dirname.get_child("site-packages")), str(ctx.path(_XPY_LIB).dirname)]
+    res = ctx.execute([python, "-B", "-s", ctx.path(tool)] + args, environment = {"PYTHONPATH": ":".join(path)}, quiet = True)
     if res.return_code != 0:
         fail("%s\n%s" % (what, res.stderr.strip()))

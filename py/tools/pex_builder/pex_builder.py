@@ -22,10 +22,15 @@ import os
 import re
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from xpy.binaries import BinaryFormatError, scan_zip
+from xpy.errors import XpyError
+from xpy.platforms import TargetPlatform, target_of, wheel_tags
 
 __all__ = [
     "LAYOUTS",
@@ -42,9 +47,8 @@ __all__ = [
     "main",
     "pex_path",
     "plan",
-    "platform_fits",
-    "python_fits",
     "read_wheel",
+    "wheel_misfit",
 ]
 
 LAYOUTS = ("zipapp", "packed", "loose")
@@ -53,32 +57,23 @@ LAYOUTS = ("zipapp", "packed", "loose")
 _RESERVED = ("__main__.py", "PEX-INFO", ".bootstrap", ".deps", "__pex__")
 """Top-level PEX entries that pex writes itself."""
 
-_LINUX_KINDS = {"glibc": ("manylinux", "linux_"), "musl": ("musllinux_", "linux_")}
-"""Platform tag prefixes per libc; bare `linux_<cpu>` is what a native sdist build gives."""
-_MACOS_ARCHES = {"aarch64": ("arm64", "universal2"), "x86_64": ("x86_64", "intel", "universal", "universal2", "fat64")}
-_WINDOWS = {"x86_64": "win_amd64", "aarch64": "win_arm64"}
 
+class PexBuildError(XpyError):
+    """Bad input: printed as one `ERROR:` line naming the target and `where`, followed by the fix."""
 
-class PexBuildError(Exception):
-    """Bad input: printed as one `ERROR:` line naming `where`, followed by `fix`."""
-
-    fix = "check the py_pex_binary's attributes"
-
-    def __init__(self, what: str, where: str) -> None:
-        super().__init__(what)
-        self.where = where
+    default_fix = "check the py_pex_binary's attributes"
 
 
 class WheelError(PexBuildError):
     """A wheel input is not a wheel: bad file name, or a directory without exactly one."""
 
-    fix = "pass wheel files under their original names (py_whl_library's `whl`)"
+    default_fix = "pass wheel files under their original names (py_whl_library's `whl`)"
 
 
 class IncompatibleWheelError(PexBuildError):
     """A wheel does not fit the target platform or Python version."""
 
-    fix = (
+    default_fix = (
         "depend on a version with a wheel for the target platform and Python version (re-lock), "
         "build for the platform the wheel is for, or correct python_version"
     )
@@ -87,19 +82,19 @@ class IncompatibleWheelError(PexBuildError):
 class PlacementError(PexBuildError):
     """Two first-party files land on one path of the PEX, or on one that pex writes itself."""
 
-    fix = "rename one of them, or change `imports` so that they land on different paths"
+    default_fix = "rename one of them, or change `imports` so that they land on different paths"
 
 
 class EntryPointError(PexBuildError):
     """The entry point cannot be run."""
 
-    fix = "rename `main` to a valid module path, or set `entry_point` to 'module' or 'module:function'"
+    default_fix = "rename `main` to a valid module path, or set `entry_point` to 'module' or 'module:function'"
 
 
 class PexLibraryError(PexBuildError):
     """pex itself refused the input."""
 
-    fix = "check the entry point and the wheels of the py_pex_binary"
+    default_fix = "check the entry point and the wheels of the py_pex_binary"
 
 
 @dataclass(frozen=True)
@@ -149,42 +144,26 @@ def read_wheel(path: Path) -> Wheel:
             names = ", ".join(p.name for p in found) or "none"
             raise WheelError(f"directory holds {len(found)} wheels ({names}), not 1", path.name)
         path = found[0]
-    parts = path.name.removesuffix(".whl").split("-")
-    if not path.name.endswith(".whl") or len(parts) not in (5, 6) or not all(parts):
-        raise WheelError("file name is not <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl", path.name)
-    name, version, py, abi, plat = parts[0], parts[1], parts[-3], parts[-2], parts[-1]
-    tags = tuple((p, a, x) for p in py.split(".") for a in abi.split(".") for x in plat.split("."))
-    return Wheel(path, name, version, tags)
+    try:
+        tags = wheel_tags(path.name)
+    except ValueError:
+        raise WheelError(
+            "file name is not <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl", path.name
+        ) from None
+    name, version = path.name.split("-")[:2]
+    return Wheel(path, name, version, tuple(sorted((t.interpreter, t.abi, t.platform) for t in tags)))
 
 
-def platform_fits(tag: str, os_name: str, cpu: str, libc: str) -> bool:
-    """Whether a wheel platform tag runs on the target (os, cpu, libc); "" means not known, so not checked."""
-    if tag == "any" or not os_name:
-        return True
-    if os_name == "linux":
-        kinds = _LINUX_KINDS.get(libc, _LINUX_KINDS["glibc"] + _LINUX_KINDS["musl"])
-        return tag.startswith(kinds) and (not cpu or tag.endswith("_" + cpu))
-    if os_name == "macos":
-        m = re.fullmatch(r"macosx_\d+_\d+_(\w+)", tag)
-        return m is not None and (not cpu or m[1] in _MACOS_ARCHES.get(cpu, ()))
-    if os_name == "windows":
-        return tag == _WINDOWS.get(cpu) if cpu else tag.startswith("win")
-    return True
-
-
-def python_fits(python: str, abi: str, version: tuple[int, int]) -> bool:
-    """Whether a (python, abi) tag pair works on CPython `version`; other implementations are not checked."""
-    m = re.fullmatch(r"(py|cp)(\d)(\d*)", python)
-    if not m:
-        return True
-    major, minor = int(m[2]), int(m[3]) if m[3] else None
-    if major != version[0]:
-        return False
-    if minor is None:
-        return True
-    if m[1] == "py" or abi in ("abi3", "none"):
-        return minor <= version[1]
-    return minor == version[1]
+def wheel_misfit(wheel: Wheel, target: TargetPlatform) -> str | None:
+    """Why `wheel` does not fit `target` (its tags, then its native files); None if it fits."""
+    reason = target.misfit(wheel.filename)
+    if reason:
+        return reason
+    try:
+        with zipfile.ZipFile(wheel.path) as archive:
+            return target.wheel_misfit(wheel.filename, scan_zip(archive))
+    except (OSError, zipfile.BadZipFile, BinaryFormatError) as e:
+        raise WheelError(f"cannot read the wheel: {e}", wheel.filename) from None
 
 
 def _abi_versions(wheels: Sequence[Wheel]) -> dict[str, list[str]]:
@@ -210,22 +189,13 @@ def _python_version(given: str, wheels: Sequence[Wheel], label: str) -> str:
     return next(iter(versions), "")
 
 
-def _check_wheel(wheel: Wheel, target: tuple[str, str, str], version: str, platform: str) -> None:
-    os_name, cpu, libc = target
-    if not any(platform_fits(tag[2], os_name, cpu, libc) for tag in wheel.tags):
-        where = " ".join(p for p in (os_name, cpu, libc if os_name == "linux" else "") if p)
+def _check_wheel(wheel: Wheel, target: TargetPlatform | None) -> None:
+    reason = wheel_misfit(wheel, target) if target else None
+    if reason:
+        assert target is not None
         raise IncompatibleWheelError(
-            f"wheel {wheel.filename} (platform {'.'.join(wheel.platforms)}) does not fit the target platform "
-            f"{platform} ({where})",
-            wheel.filename,
+            f"wheel {wheel.filename} does not fit the target platform {target.describe()}: {reason}", wheel.filename
         )
-    if version:
-        wanted = tuple(int(p) for p in version.split("."))
-        if not any(python_fits(py, abi, (wanted[0], wanted[1])) for py, abi, _ in wheel.tags):
-            pythons = ".".join(sorted({f"{py}-{abi}" for py, abi, _ in wheel.tags}))
-            raise IncompatibleWheelError(
-                f"wheel {wheel.filename} ({pythons}) does not fit Python {version} of the PEX", wheel.filename
-            )
 
 
 def runfiles_path(short_path: str, workspace: str) -> str:
@@ -282,9 +252,9 @@ def plan(args: argparse.Namespace) -> Plan:
         if seen.setdefault(key, wheel.filename) != wheel.filename:
             raise WheelError(f"two wheels of {key}: {seen[key]} and {wheel.filename}", wheel.filename)
     version = _python_version(args.python_version, wheels, args.label)
-    target = (args.target_os, args.target_cpu, args.target_libc)
+    target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc, version or None)
     for wheel in wheels:
-        _check_wheel(wheel, target, version, args.target_platform)
+        _check_wheel(wheel, target)
     entry_point = args.entry_point or None
     if args.main:
         entry_point = _main_module(args.main, args.import_root, args.workspace_name)
@@ -428,8 +398,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         build_pex(plan(args))
     except PexBuildError as e:
-        what = " ".join(str(e).split())
-        print(f"ERROR: {what} ({args.label}: {e.where}): {e.fix}", file=sys.stderr)
+        print(f"ERROR: {e.what} ({args.label}: {e.where}): {e.fix}", file=sys.stderr)
         return 1
     return 0
 

@@ -1,12 +1,13 @@
 """Describe the interpreter running this script as one JSON object.
 
 Run by the `python` module extension on a local interpreter to learn its
-version, implementation, ABI tag and platform. Works on Python 3.8+.
+version, implementation, ABI tag and platform (os, cpu, and libc on Linux). Works on Python 3.8+.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 import sysconfig
@@ -24,6 +25,17 @@ _CPU = {
 }
 
 
+def libc() -> str:
+    """The C library of a Linux interpreter: "glibc" or "musl" (musl has no GNU libc version); "" elsewhere."""
+    if platform.system() != "Linux":
+        return ""
+    try:
+        gnu = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (ValueError, OSError):
+        gnu = ""
+    return "glibc" if gnu.startswith("glibc") else "musl"
+
+
 def describe() -> dict[str, str]:
     """Facts about the running interpreter; unknown platforms are reported as they are."""
     major, minor, micro = sys.version_info[:3]
@@ -37,6 +49,7 @@ def describe() -> dict[str, str]:
         "abi": abi,
         "os": _OS.get(platform.system(), platform.system()),
         "cpu": _CPU.get(platform.machine(), platform.machine()),
+        "libc": libc(),
         "executable": sys.executable,
     }
 

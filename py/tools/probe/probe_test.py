@@ -16,6 +16,7 @@ def test_describes_the_running_interpreter():
     assert info["abi"] == f"cp{major}{minor}"
     assert info["os"] == "linux"
     assert info["cpu"] in ("x86_64", "aarch64")
+    assert info["libc"] == "glibc"  # Debian
 
 
 def test_main_prints_json():

@@ -6,7 +6,10 @@ a `#!/usr/bin/env python3` shebang), `data/` and `include/` (headers). The
 installation is done by the pinned `installer` library after the wheel's RECORD
 has been checked (every file listed, hashes and sizes matching). The result is
 deterministic: the same wheel gives the same bytes and file modes, whatever
-the umask. On an error the output directory is left empty.
+the umask. With `--target-os`/`--target-cpu` (and `--target-libc`) the wheel
+must fit that platform (`xpy.platforms`): by its tags, and every native file it
+installs by its ELF, Mach-O or PE header. On an error the output directory is
+left empty.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from installer.records import InvalidRecordEntry, RecordEntry
 from installer.scripts import Script
 from installer.sources import WheelFile
 from installer.utils import Scheme, canonicalize_name, parse_metadata_file
+from xpy.binaries import BinaryFormatError, scan_tree
+from xpy.platforms import TargetPlatform, target_of
 
 if TYPE_CHECKING:
     from installer.scripts import ScriptSection
@@ -43,6 +48,7 @@ __all__ = [
     "NotAWheelError",
     "UnsafeWheelError",
     "WheelMismatchError",
+    "WrongPlatformError",
     "build_parser",
     "install_wheel",
     "main",
@@ -86,6 +92,15 @@ class WheelMismatchError(InstallError):
     """The wheel is not the distribution or version it was expected to be."""
 
     fix = "check the --package/--version given for this wheel against the lock file entry it came from"
+
+
+class WrongPlatformError(InstallError):
+    """The wheel, or a native file in it, is not for the target platform."""
+
+    fix = (
+        "depend on a wheel for the target platform (re-lock, or build the package from its sdist for it), "
+        "or build for the platform the wheel is for"
+    )
 
 
 def scheme_dirs(output: Path) -> dict[str, str]:
@@ -164,6 +179,20 @@ def _describe(e: BaseException) -> str:
     return " ".join(text.split()) or type(e).__name__
 
 
+def _check_fits(wheel: Path, output: Path, target: TargetPlatform | None) -> None:
+    """The wheel's tags, then each installed native file, against the target platform."""
+    if target is None:
+        return
+    reason = target.misfit(wheel.name)
+    if reason is None:
+        try:
+            reason = target.wheel_misfit(wheel.name, scan_tree(output))
+        except BinaryFormatError as e:
+            raise InvalidWheelError(f"a native file is damaged: {e.what}") from None
+    if reason:
+        raise WrongPlatformError(f"wheel {wheel.name} does not fit the target platform {target.describe()}: {reason}")
+
+
 def _install(wheel: Path, output: Path, package: str | None, version: str | None) -> None:
     if not wheel.is_file():
         raise NotAWheelError("wheel file does not exist")
@@ -231,16 +260,23 @@ def find_wheel(path: Path) -> Path:
     return found[0]
 
 
-def install_wheel(wheel: Path, output: Path, package: str | None = None, version: str | None = None) -> None:
+def install_wheel(
+    wheel: Path,
+    output: Path,
+    package: str | None = None,
+    version: str | None = None,
+    target: TargetPlatform | None = None,
+) -> None:
     """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
-    Raises InstallError for bad input; `output` is then left empty.
+    Raises InstallError for bad input, or for a wheel that does not fit `target`; `output` is then left empty.
     """
     wheel = find_wheel(wheel)
     output.mkdir(parents=True, exist_ok=True)
     _empty_dir(output)
     try:
         _install(wheel, output, package, version)
+        _check_fits(wheel, output, target)
         _normalize_modes(output)
     except BaseException:
         _empty_dir(output)
@@ -257,13 +293,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", type=Path, required=True, help="output directory (emptied first)")
     parser.add_argument("--package", help="expected distribution name (compared after PEP 503 normalization)")
     parser.add_argument("--version", help="expected version")
+    parser.add_argument("--target-platform", default="target", help="the target platform's label, for messages")
+    parser.add_argument("--target-os", default="", choices=("", "linux", "macos", "windows"))
+    parser.add_argument("--target-cpu", default="", choices=("", "x86_64", "aarch64"))
+    parser.add_argument("--target-libc", default="", choices=("", "glibc", "musl"))
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
-        install_wheel(args.wheel, args.output, args.package, args.version)
+        target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc)
+        install_wheel(args.wheel, args.output, args.package, args.version, target)
     except InstallError as e:
         what = " ".join(str(e).split())
         print(f"ERROR: {what} ({args.wheel.name}): {e.fix}", file=sys.stderr)

@@ -56,8 +56,15 @@ def _plan() -> dict[str, Any]:
     }
 
 
-def _gen(**kw: Any) -> dict[str, Any]:
-    return hub_gen.generate(_plan(), "pypi", "@@rules_xpy~", uv="@xpy_uv//:uv", **kw)
+CONSTRAINTS = {
+    "os": {o: f"@@platforms//os:{o}" for o in ("linux", "macos", "windows")},
+    "cpu": {c: f"@@platforms//cpu:{c}" for c in ("x86_64", "aarch64")},
+    "libc": {c: f"@@rules_xpy~//py/libc:{c}" for c in ("glibc", "musl")},
+}
+
+
+def _gen(plan: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+    return hub_gen.generate(plan or _plan(), "pypi", "@@rules_xpy~", CONSTRAINTS, uv="@xpy_uv//:uv", **kw)
 
 
 def test_one_repository_per_chosen_file():
@@ -114,16 +121,26 @@ def test_cycle_members_install_without_in_cycle_edges_and_share_one_library():
 def test_platform_settings_use_os_cpu_and_libc():
     settings = _gen()["files"]["_platforms/BUILD.bazel"]
     assert (
-        '"@platforms//os:linux",\n        "@platforms//cpu:x86_64",\n        "@@rules_xpy~//py/libc:glibc",' in settings
+        '"@@platforms//os:linux",\n        "@@platforms//cpu:x86_64",\n        "@@rules_xpy~//py/libc:glibc",'
+        in settings
     )
-    assert '"@platforms//os:windows",\n        "@platforms//cpu:x86_64",\n    ],' in settings
+    assert '"@@platforms//os:windows",\n        "@@platforms//cpu:x86_64",\n    ],' in settings
+
+
+def test_the_current_platform_is_described_as_planned():
+    settings = _gen()["files"]["_platforms/BUILD.bazel"]
+    assert 'load("@@rules_xpy~//uv/private/hub:target_platform.bzl", "uv_target_platform")' in settings
+    current = settings[settings.index('name = "current"') :]
+    linux = json.dumps({"name": "linux", **LINUX}, sort_keys=True)
+    assert f'":linux": {json.dumps(linux)},' in current
+    assert '"//conditions:default": "",' in current
 
 
 def test_two_platforms_that_select_cannot_tell_apart_are_refused():
     plan = _plan()
     plan["platforms"]["linux2"] = {**LINUX, "libc_version": "2.17", "closure": []}
     with pytest.raises(hub_gen.HubError, match="target platforms 'linux' and 'linux2' have the same os, cpu and libc"):
-        hub_gen.generate(plan, "pypi", "@@rules_xpy~")
+        _gen(plan)
 
 
 def test_override_of_an_unknown_package_names_it():
@@ -148,10 +165,86 @@ def test_cli_writes_json_and_reports_errors(tmp_path, capsys):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(_plan()))
     out = tmp_path / "hub.json"
-    args = [f"--plan={plan}", "--hub=pypi", "--rules-xpy=@@rules_xpy~", f"--output={out}"]
+    constraints = tmp_path / "constraints.json"
+    constraints.write_text(json.dumps(CONSTRAINTS))
+    args = [
+        f"--plan={plan}",
+        "--hub=pypi",
+        "--rules-xpy=@@rules_xpy~",
+        f"--constraints={constraints}",
+        f"--output={out}",
+    ]
     assert hub_gen.main(args) == 0
     assert "click/BUILD.bazel" in json.loads(out.read_text())["files"]
     overrides = tmp_path / "o.json"
     overrides.write_text('{"nope": {}}')
     assert hub_gen.main([*args, f"--overrides={overrides}"]) == 1
     assert capsys.readouterr().err.startswith("ERROR: uv.override_package(name = 'nope')")
+
+
+def test_each_locked_version_has_a_target_that_fails_where_the_closure_has_another():
+    plan = _plan()
+    old = _pkg("click", {"linux": ("click-7.whl", [])}, {"click-7.whl": "4" * 64})
+    old["version"] = "7.0"
+    plan["packages"]["click@7.0"] = old
+    plan["packages"]["click@1.0"] = plan["packages"].pop("click")
+    del plan["packages"]["click@1.0"]["platforms"]["linux"]
+    plan["platforms"]["linux"]["closure"] = ["a", "app", "b", "click@7.0"]
+    click = _gen(plan)["files"]["click/BUILD.bazel"]
+    assert '"//_platforms:linux": ":_linux",\n        "//_platforms:windows": ":_windows",' in click
+    v7 = click[click.index('name = "v7.0"') :]
+    assert v7.startswith(
+        'name = "v7.0",\n    actual = select({\n        "//_platforms:linux": ":_linux",\n        "//conditions:default": ":_v7.0_elsewhere",'
+    )
+    assert "click 7.0 is in the closure of linux only" in click
+    v1 = click[click.index('name = "v1.0"') :]
+    assert v1.startswith('name = "v1.0",\n    actual = select({\n        "//_platforms:windows": ":_windows",')
+
+
+def test_a_package_no_platform_needs_fails_naming_the_markers_and_platforms():
+    plan = _plan()
+    plan["unneeded"] = {
+        "jsfetch": {
+            "name": "jsfetch",
+            "version": "0.3",
+            "markers": [
+                {"dependent": "click", "marker": "sys_platform == 'emscripten'", "platforms": ["linux", "windows"]}
+            ],
+        },
+        "lonely": {"name": "lonely", "version": "1.0", "markers": []},
+    }
+    files = _gen(plan)["files"]
+    assert (
+        "jsfetch 0.3 is in //:uv.lock, but no target platform of the hub @pypi (linux, windows) needs it: the marker "
+        "`sys_platform == 'emscripten'` of click's dependency on it is false on linux, windows. Fix: depend on it only "
+        "where its markers hold" in files["jsfetch/BUILD.bazel"]
+    )
+    assert 'uv_unavailable(\n    name = "jsfetch",' in files["jsfetch/BUILD.bazel"]
+    assert "no package of the selected roots, extras and dependency groups depends on it" in files["lonely/BUILD.bazel"]
+    assert '"jsfetch",' in files["requirements.bzl"]
+
+
+def test_an_sdist_gets_a_file_repository_and_a_wheel_repository_with_its_settings():
+    plan = _plan()
+    plan["packages"]["colorama"]["platforms"]["windows"]["file"] = "colorama-1.0.tar.bz2"
+    plan["packages"]["colorama"]["files"]["colorama-1.0.tar.bz2"] = {
+        "kind": "sdist",
+        "url": "https://x/c.tar.bz2",
+        "sha256": H,
+        "size": None,
+        "filename": "colorama-1.0.tar.bz2",
+    }
+    out = _gen(plan, overrides={"colorama": {"native": True, "env": {"A": "1"}}})
+    repo = f"pypi__colorama__{H[:10]}"
+    assert out["repos"][repo]["kind"] == "sdist"
+    assert out["sdists"] == {
+        f"{repo}__wheel": {
+            "file_repo": repo,
+            "package": "colorama",
+            "version": "1.0",
+            "native": "yes",
+            "build_deps": [],
+            "env": {"A": "1"},
+        }
+    }
+    assert f'whl = "@{repo}__wheel//:wheel"' in out["files"]["colorama/BUILD.bazel"]

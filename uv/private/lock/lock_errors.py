@@ -1,4 +1,4 @@
-"""The lock tools' errors: one small hierarchy, printed once as an `ERROR:` line.
+"""The lock tools' errors: subclasses of rules_xpy's one error base, printed once as an `ERROR:` line.
 
 Every error names what is wrong, where (the lock file and, when known, the
 package) and how to fix it, and formats as
@@ -8,26 +8,19 @@ package) and how to fix it, and formats as
 
 from __future__ import annotations
 
+from xpy.errors import XpyError
+from xpy.platforms import PlatformError
+
 __all__ = ["LockError", "LockFormatError", "LockSyntaxError", "PlatformError", "UnsupportedSourceError"]
 
 
-class LockError(Exception):
+class LockError(XpyError):
     """Bad input to the lock tools; `str()` is the `ERROR:` line without its prefix."""
 
     def __init__(self, what: str, file: str, fix: str, package: str | None = None) -> None:
-        self.what = what
         self.file = file
         self.package = package
-        self.fix = fix
-        super().__init__(self.line())
-
-    def line(self) -> str:
-        """`<what> (<file>/<package>): <fix>`; without a package, `(<file>)`."""
-        where = f"{self.file}/{self.package}" if self.package else self.file
-        return f"{self.what} ({where}): {self.fix}"
-
-    def __str__(self) -> str:
-        return self.line()
+        super().__init__(what, f"{file}/{package}" if package else file, fix)
 
 
 class LockSyntaxError(LockError):
@@ -40,7 +33,3 @@ class LockFormatError(LockError):
 
 class UnsupportedSourceError(LockError):
     """A package comes from a source kind the planner cannot fetch (git) or does not know."""
-
-
-class PlatformError(LockError):
-    """A target platform is unknown or malformed (named default or custom JSON file)."""

@@ -8,6 +8,9 @@ The plan is JSON (sorted keys, lists sorted, so equal inputs give equal bytes):
       "roots": ["<id>", ...],           # workspace members planned from
       "extras": [...], "groups": [...], # of the roots, included on top of their dependencies
       "platforms": {"<platform>": {<TargetPlatform fields but name>, "closure": ["<id>", ...]}},
+      "unneeded": {"<id>": {"name", "version",   # third-party packages of the lock in no closure
+        "markers": [{"dependent": "<name>", "marker": "<marker>", "platforms": ["<platform>", ...]}]}},
+                                        # the edges to it whose markers are false, and where
       "packages": {"<id>": {            # every package in some closure
         "name": "click", "version": "8.1.7" | null,
         "source": {"kind": "registry" | "url" | "first_party", "location": "<index URL, URL or path>"},
@@ -46,9 +49,10 @@ from lock_errors import LockError, LockFormatError
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from target_platforms import TargetPlatform, load_platforms
 from uv_lock import Dependency, File, Lock, Package, read_lock
 from wheel_select import choose
+from xpy.errors import XpyError, report
+from xpy.platforms import TargetPlatform, load_platforms
 
 __all__ = ["Selection", "build_parser", "file_id", "main", "make_plan"]
 
@@ -140,8 +144,16 @@ def _start(graph: _Graph, roots: Sequence[str], sel: Selection) -> list[_Node]:
     return [(r, "", "") for r in roots] + nodes
 
 
-def _walk(graph: _Graph, start: Sequence[_Node], platform: TargetPlatform) -> dict[str, dict[str, set[str]]]:
-    """Per reachable package id: {"dependencies": ids, "extras": activated extras}."""
+_Excluded = dict[str, list[tuple[str, str]]]  # package id -> [(dependent package name, marker)]
+
+
+def _walk(
+    graph: _Graph, start: Sequence[_Node], platform: TargetPlatform, excluded: _Excluded
+) -> dict[str, dict[str, set[str]]]:
+    """Per reachable package id: {"dependencies": ids, "extras": activated extras}.
+
+    Edges whose markers are false are added to `excluded` (target id -> (dependent, marker)).
+    """
     seen: set[_Node] = set()
     out: dict[str, dict[str, set[str]]] = {}
     todo = list(start)
@@ -158,6 +170,7 @@ def _walk(graph: _Graph, start: Sequence[_Node], platform: TargetPlatform) -> di
         for dep in _edges(package, kind, name):
             try:
                 if dep.marker and not _holds(dep.marker, platform):
+                    excluded.setdefault(graph.resolve(dep, package), []).append((package.name, dep.marker))
                     continue
             except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as e:
                 reason = str(e).splitlines()[0]  # packaging adds lines pointing at the column
@@ -194,9 +207,16 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
     start = _start(graph, roots, selection)
     packages: dict[str, dict[str, Any]] = {}
     platforms_out: dict[str, Any] = {}
+    excluded: dict[str, dict[tuple[str, str], list[str]]] = {}  # id -> (dependent, marker) -> platforms
     for platform in platforms:
         _check_python(lock, platform)
-        walked = _walk(graph, start, platform)
+        false_edges: _Excluded = {}
+        walked = _walk(graph, start, platform, false_edges)
+        for pid, false in false_edges.items():
+            for edge in false:
+                names = excluded.setdefault(pid, {}).setdefault(edge, [])
+                if platform.name not in names:
+                    names.append(platform.name)
         platforms_out[platform.name] = {
             **{k: v for k, v in dataclasses.asdict(platform).items() if k != "name"},
             "closure": sorted(walked),
@@ -217,6 +237,7 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
     return {
         "version": PLAN_VERSION,
         "lock": lock.path,
+        "unneeded": _unneeded(graph, packages, excluded),
         "requires_python": lock.requires_python,
         "roots": sorted(roots),
         "extras": sorted({n for pid, kind, n in start if kind == "extra"}),
@@ -224,6 +245,22 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
         "platforms": platforms_out,
         "packages": packages,
     }
+
+
+def _unneeded(
+    graph: _Graph, planned: dict[str, Any], excluded: dict[str, dict[tuple[str, str], list[str]]]
+) -> dict[str, Any]:
+    """The lock's third-party packages that no platform's closure holds, and the markers that exclude them."""
+    out = {}
+    for pid, package in sorted(graph.packages.items()):
+        if pid in planned or package.source.kind == "first_party":
+            continue
+        markers = [
+            {"dependent": dependent, "marker": marker, "platforms": sorted(names)}
+            for (dependent, marker), names in sorted(excluded.get(pid, {}).items())
+        ]
+        out[pid] = {"name": package.name, "version": package.version, "markers": markers}
+    return out
 
 
 def _package_entry(package: Package) -> dict[str, Any]:
@@ -253,6 +290,13 @@ def read_no_binary(pyproject: Path) -> tuple[set[str], bool]:
     return {canonicalize_name(n) for n in names}, uv.get("no-binary") is True
 
 
+def _read_bytes(path: Path, fix: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise LockError(f"cannot read it: {e.strerror}", str(path), fix) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lock_plan", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
     parser.add_argument("--lock", type=Path, required=True, help="the uv.lock to plan")
@@ -276,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
-        platforms = load_platforms(args.platforms, args.platforms_json)
+        custom = _read_bytes(args.platforms_json, "pass a JSON list of platforms") if args.platforms_json else None
+        platforms = load_platforms(args.platforms, custom, str(args.platforms_json))
         if args.python_version:
             platforms = [p.with_python(args.python_version) for p in platforms]
         no_binary, no_binary_all = read_no_binary(args.pyproject) if args.pyproject else (set(), False)
@@ -291,9 +336,8 @@ def main(argv: Sequence[str]) -> int:
             no_binary_all,
         )
         plan = make_plan(read_lock(args.lock, args.lock_name), platforms, selection)
-    except LockError as e:
-        print(f"ERROR: {e}", file=sys.stderr)
-        return 1
+    except XpyError as e:
+        return report(e)
     text = json.dumps(plan, indent=2, sort_keys=True) + "\n"
     if args.output:
         args.output.write_text(text, encoding="utf-8")

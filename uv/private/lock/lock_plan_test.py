@@ -4,8 +4,8 @@ import json
 
 import lock_plan
 import pytest
-import target_platforms as tp
 import uv_lock
+import xpy.platforms as tp
 from lock_errors import LockError, LockFormatError
 
 H = "sha256:" + "c" * 64

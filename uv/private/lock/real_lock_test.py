@@ -9,9 +9,9 @@ from pathlib import Path
 
 import lock_plan
 import pytest
-import target_platforms as tp
 import uv_lock
 import wheel_select
+import xpy.platforms as tp
 
 COWSAY_URL = (
     "https://files.pythonhosted.org/packages/7e/b5/e8e802ddc7f5219417dc7d7953eec81ffe48ad129b793f3040361e4aff89/"

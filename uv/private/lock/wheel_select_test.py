@@ -1,9 +1,9 @@
 """Unit tests of wheel selection, with file names of real packages."""
 
 import pytest
-import target_platforms as tp
 import uv_lock
 import wheel_select as ws
+import xpy.platforms as tp
 
 P = tp.DEFAULT_PLATFORMS
 
@@ -70,46 +70,46 @@ CRYPTOGRAPHY = [
     ],
 )
 def test_pyyaml_per_platform(platform, expected):
-    assert ws.best_wheel(PYYAML, P[platform]) == expected
+    assert P[platform].best_wheel(PYYAML) == expected
 
 
 def test_python_version_selects_its_own_abi():
-    assert ws.best_wheel(PYYAML, P["windows_x86_64"].with_python("3.12")) == "PyYAML-6.0.2-cp312-cp312-win_amd64.whl"
-    assert ws.best_wheel(PYYAML, P["linux_aarch64"].with_python("3.12")) is None
+    assert P["windows_x86_64"].with_python("3.12").best_wheel(PYYAML) == "PyYAML-6.0.2-cp312-cp312-win_amd64.whl"
+    assert P["linux_aarch64"].with_python("3.12").best_wheel(PYYAML) is None
 
 
 def test_native_wheel_beats_pure_fallback():
-    assert ws.best_wheel(CHARSET, P["linux_aarch64"]) == CHARSET[3]
-    assert ws.best_wheel(CHARSET, P["linux_aarch64"].with_python("3.13")) == "charset_normalizer-3.4.0-py3-none-any.whl"
+    assert P["linux_aarch64"].best_wheel(CHARSET) == CHARSET[3]
+    assert P["linux_aarch64"].with_python("3.13").best_wheel(CHARSET) == "charset_normalizer-3.4.0-py3-none-any.whl"
 
 
 def test_macos_prefers_thin_arch_wheel_over_universal2_and_x86_takes_newest_fitting():
-    assert ws.best_wheel(CHARSET, P["macos_arm64"]) == "charset_normalizer-3.4.0-cp311-cp311-macosx_11_0_arm64.whl"
-    assert ws.best_wheel(CHARSET, P["macos_x86_64"]) == "charset_normalizer-3.4.0-cp311-cp311-macosx_10_9_x86_64.whl"
-    assert ws.best_wheel(MARKUPSAFE[:1], P["macos_arm64"]) == "MarkupSafe-3.0.2-cp311-cp311-macosx_10_9_universal2.whl"
-    assert ws.best_wheel(MARKUPSAFE[:1], P["macos_x86_64"]) == "MarkupSafe-3.0.2-cp311-cp311-macosx_10_9_universal2.whl"
+    assert P["macos_arm64"].best_wheel(CHARSET) == "charset_normalizer-3.4.0-cp311-cp311-macosx_11_0_arm64.whl"
+    assert P["macos_x86_64"].best_wheel(CHARSET) == "charset_normalizer-3.4.0-cp311-cp311-macosx_10_9_x86_64.whl"
+    assert P["macos_arm64"].best_wheel(MARKUPSAFE[:1]) == "MarkupSafe-3.0.2-cp311-cp311-macosx_10_9_universal2.whl"
+    assert P["macos_x86_64"].best_wheel(MARKUPSAFE[:1]) == "MarkupSafe-3.0.2-cp311-cp311-macosx_10_9_universal2.whl"
 
 
 def test_abi3_wheels_fit_newer_cpython():
-    assert ws.best_wheel(PSUTIL, P["linux_x86_64"].with_python("3.13")) == PSUTIL[2]
-    assert ws.best_wheel(PSUTIL, P["windows_x86_64"]) == "psutil-6.1.0-cp37-abi3-win_amd64.whl"
-    assert ws.best_wheel(PSUTIL, P["macos_arm64"]) == "psutil-6.1.0-cp36-abi3-macosx_11_0_arm64.whl"
+    assert P["linux_x86_64"].with_python("3.13").best_wheel(PSUTIL) == PSUTIL[2]
+    assert P["windows_x86_64"].best_wheel(PSUTIL) == "psutil-6.1.0-cp37-abi3-win_amd64.whl"
+    assert P["macos_arm64"].best_wheel(PSUTIL) == "psutil-6.1.0-cp36-abi3-macosx_11_0_arm64.whl"
 
 
 def test_newest_fitting_glibc_and_abi3_version_win_and_too_new_glibc_is_refused():
-    assert ws.best_wheel(CRYPTOGRAPHY, P["linux_x86_64"]) == "cryptography-44.0.0-cp39-abi3-manylinux_2_28_x86_64.whl"
-    assert ws.best_wheel(CRYPTOGRAPHY, P["linux_aarch64"]) == "cryptography-44.0.0-cp37-abi3-manylinux_2_28_aarch64.whl"
-    assert ws.best_wheel(["cryptography-44.0.0-cp37-abi3-manylinux_2_34_x86_64.whl"], P["linux_x86_64"]) is None
+    assert P["linux_x86_64"].best_wheel(CRYPTOGRAPHY) == "cryptography-44.0.0-cp39-abi3-manylinux_2_28_x86_64.whl"
+    assert P["linux_aarch64"].best_wheel(CRYPTOGRAPHY) == "cryptography-44.0.0-cp37-abi3-manylinux_2_28_aarch64.whl"
+    assert P["linux_x86_64"].best_wheel(["cryptography-44.0.0-cp37-abi3-manylinux_2_34_x86_64.whl"]) is None
 
 
 def test_musl_platform_takes_musllinux_wheels_only():
     musl = tp.TargetPlatform("alpine", "linux", "x86_64", libc="musl", libc_version="1.2")
-    assert ws.best_wheel(CRYPTOGRAPHY, musl) == "cryptography-44.0.0-cp37-abi3-musllinux_1_2_x86_64.whl"
-    assert ws.best_wheel(PSUTIL, musl) is None
+    assert musl.best_wheel(CRYPTOGRAPHY) == "cryptography-44.0.0-cp37-abi3-musllinux_1_2_x86_64.whl"
+    assert musl.best_wheel(PSUTIL) is None
 
 
 def test_no_wheel_at_all_is_none():
-    assert ws.best_wheel([], P["linux_x86_64"]) is None
+    assert P["linux_x86_64"].best_wheel([]) is None
 
 
 def _package(wheels, sdist=True, kind="registry"):

@@ -12,6 +12,11 @@ from pathlib import Path
 
 import build_helper
 import pytest
+import wheel_check
+import xpy
+import xpy.platforms as tp
+from backend import build_environment
+from xpy.archives import unpack_archive
 
 HELPER = Path(__file__).with_name("build_helper.py")
 PY_TAG = f"cp{sys.version_info.major}{sys.version_info.minor}"
@@ -62,8 +67,8 @@ NATIVE_ARGS = ("--package=demo-native", "--version=1.0", "--kind=native", "--tar
 
 
 def _site_packages():
-    """The directories holding build, pyproject_hooks, packaging and setuptools (the action's PYTHONPATH)."""
-    dirs = []
+    """The directories holding xpy, build, pyproject_hooks, packaging and setuptools (the action's PYTHONPATH)."""
+    dirs = [str(Path(xpy.__file__).parent.parent)]
     for module in ("build", "pyproject_hooks", "packaging", "setuptools"):
         spec = importlib.util.find_spec(module)
         assert spec is not None and spec.origin is not None, f"{module} is not installed: run tools/setup_dev"
@@ -150,7 +155,7 @@ def test_pure_build_gives_one_py3_none_any_wheel(tmp_path):
     params.write_text("\n".join(args) + "\n")
     done = run_helper(tmp_path / "sandbox", sdist, out, f"@{params}")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "built demo_pure-1.0-py3-none-any.whl\n"
+    assert done.stdout == done.stderr == ""  # quiet on success
     assert done.stderr == ""
     assert [p.name for p in out.iterdir()] == ["demo_pure-1.0-py3-none-any.whl"]
     with zipfile.ZipFile(out / "demo_pure-1.0-py3-none-any.whl") as zf:
@@ -167,7 +172,6 @@ def test_legacy_setup_py_only_sdist_builds(tmp_path):
     assert [p.name for p in out.iterdir()] == ["legacy_demo-2.0-py3-none-any.whl"]
 
 
-@pytest.mark.skipif(HOST_CPU is None or sys.platform != "linux", reason="needs a linux x86_64 or aarch64 host")
 def test_native_build_imports_and_is_reproducible_from_another_directory(tmp_path):
     wheel = f"demo_native-1.0-{PY_TAG}-{PY_TAG}-linux_{HOST_CPU}.whl"
     built = []
@@ -176,7 +180,7 @@ def test_native_build_imports_and_is_reproducible_from_another_directory(tmp_pat
         out = tmp_path / where / "out"
         done = run_helper(tmp_path / where / "sandbox", sdist, out, *NATIVE_ARGS, f"--target-cpu={HOST_CPU}")
         assert done.returncode == 0, done.stderr
-        assert done.stdout == f"built {wheel}\n"
+        assert done.stdout == done.stderr == ""
         assert [p.name for p in out.iterdir()] == [wheel]
         built.append((out / wheel).read_bytes())
     assert built[0] == built[1], "the same sdist built in two directories gave different wheels"
@@ -197,27 +201,23 @@ def test_native_build_imports_and_is_reproducible_from_another_directory(tmp_pat
     assert run.stdout == "42\n"
 
 
-@pytest.mark.skipif(HOST_CPU is None or sys.platform != "linux", reason="needs a linux x86_64 or aarch64 host")
-def test_native_build_for_another_arch_names_host_target_and_the_executor_needed(tmp_path):
+def test_native_build_on_an_executor_of_another_arch_names_the_package_target_host_and_fix(tmp_path):
     sdist = make_sdist(tmp_path, NATIVE_FILES)
     out = tmp_path / "out"
-    done = run_helper(tmp_path / "sandbox", sdist, out, *NATIVE_ARGS, f"--target-cpu={OTHER_CPU}")
+    target = f"--target-platform=//platforms:linux_{OTHER_CPU}"
+    done = run_helper(tmp_path / "sandbox", sdist, out, *NATIVE_ARGS, f"--target-cpu={OTHER_CPU}", target)
     assert done.returncode == 1
     line = error_line(done.stderr)
     assert line.startswith(
-        f"ERROR: native build of demo-native 1.0 yielded demo_native-1.0-{PY_TAG}-{PY_TAG}-linux_{HOST_CPU}.whl "
-        f"(platform linux_{HOST_CPU}), which does not fit the target linux {OTHER_CPU}: the build ran on a linux "
-        f"{platform.machine()} host (demo-native/demo-1.0.tar.gz): build it on an executor of the target's OS and "
-        f"architecture (linux {OTHER_CPU})"
-    )
-    assert "exec_properties" in line
-    assert (
-        f"local execution on a host of another architecture (this one is {platform.machine()}) cannot build it" in line
-    )
+        f"ERROR: demo-native 1.0 (sdist) is a native build for //platforms:linux_{OTHER_CPU} (linux {OTHER_CPU} "
+        f"glibc), but this executor is linux {HOST_CPU} glibc ({platform.node()}): its wheel would be for the wrong "
+        f"platform (demo-native/demo-1.0.tar.gz): run it on an executor of linux {OTHER_CPU} glibc: register an "
+        "execution platform with the target's constraints and the exec_properties of such workers"
+    ), line
+    assert "--config=rbe" in line and "depend on a version with a wheel for this platform" in line
     assert_clean(tmp_path / "sandbox", out)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="needs a linux host")
 def test_pure_build_yielding_a_platform_wheel_says_to_mark_it_native(tmp_path):
     sdist = make_sdist(tmp_path, NATIVE_FILES)
     out = tmp_path / "out"
@@ -403,7 +403,7 @@ HOSTILE = {
     ),
     "escaping-symlink": (
         lambda d: make_tar(d / "s.tar.gz", [PYPROJECT, tar_special("demo-1.0/link", tarfile.SYMTYPE, "../../outside")]),
-        "is a symlink to '../../outside', outside the sdist",
+        "is a symlink to '../../outside', outside the archive",
         "demo-1.0/link",
     ),
     "symlink-chain-escape": (
@@ -415,7 +415,7 @@ HOSTILE = {
                 tar_special("demo-1.0/up", tarfile.SYMTYPE, "here/../.."),
             ],
         ),
-        "which leads outside the sdist",
+        "which leads outside the archive",
         "demo-1.0/up",
     ),
     "write-through-symlink": (
@@ -449,12 +449,12 @@ HOSTILE = {
     ),
     "too-many-members": (
         lambda d: make_tar(d / "s.tar.gz", [PYPROJECT, *(tar_file(f"demo-1.0/f{i}") for i in range(5))]),
-        "sdist has more than 4 members",
+        "the archive has more than 4 members",
         "demo-1.0/f3",
     ),
     "too-large": (
         lambda d: make_tar(d / "s.tar.gz", [PYPROJECT, tar_file("demo-1.0/big.bin", b"0" * 5000)]),
-        "sdist unpacks to more than 4096 bytes",
+        "the archive unpacks to more than 4096 bytes",
         "demo-1.0/big.bin",
     ),
     "zip-dotdot": (
@@ -466,7 +466,7 @@ HOSTILE = {
         lambda d: _zip(
             d / "s.zip", [("demo-1.0/pyproject.toml", b"", 0o100644), ("demo-1.0/link", b"../../x", 0o120777)]
         ),
-        "is a symlink to '../../x', outside the sdist",
+        "is a symlink to '../../x', outside the archive",
         "demo-1.0/link",
     ),
     "zip-fifo": (
@@ -476,7 +476,7 @@ HOSTILE = {
     ),
     "zip-too-large": (
         lambda d: _zip(d / "s.zip", [("demo-1.0/big.bin", b"0" * 5000, 0o100644)]),
-        "sdist unpacks to more than 4096 bytes",
+        "the archive unpacks to more than 4096 bytes",
         "demo-1.0/big.bin",
     ),
 }
@@ -514,9 +514,9 @@ def _write(path, data):
 
 
 BROKEN = {
-    "not-an-archive": (lambda d: _write(d / "s.tar.gz", b"not gzip"), "cannot read the sdist"),
+    "not-an-archive": (lambda d: _write(d / "s.tar.gz", b"not gzip"), "cannot read the archive"),
     "wrong-suffix": (lambda d: _write(d / "s.whl", b""), "does not end with one of .tar.gz, .tgz"),
-    "missing": (lambda d: d / "nope.tar.gz", "sdist file does not exist"),
+    "missing": (lambda d: d / "nope.tar.gz", "the archive does not exist"),
     "no-project": (
         lambda d: make_tar(d / "s.tar.gz", [tar_file("demo-1.0/README")]),
         "sdist has 0 top-level directories",
@@ -557,7 +557,7 @@ def test_unpack_keeps_in_tree_symlinks_and_executable_bits(tmp_path):
     )
     dest = tmp_path / "dest"
     dest.mkdir()
-    build_helper.unpack_sdist(sdist, dest)
+    unpack_archive(sdist, dest)
     project = build_helper.find_project_dir(dest)
     assert project == dest / "demo-1.0"
     assert (project / "pkg/alias.txt").read_text() == "data"
@@ -569,61 +569,80 @@ def test_unpack_keeps_in_tree_symlinks_and_executable_bits(tmp_path):
 # --- pure logic --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("wheel", "os_", "cpu"),
-    [
-        ("demo-1.0-py3-none-any.whl", "windows", "aarch64"),
-        ("demo-1.0-cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64.whl", "linux", "aarch64"),
-        ("demo-1.0-cp311-cp311-musllinux_1_2_x86_64.whl", "linux", "x86_64"),
-        ("demo-1.0-cp311-cp311-macosx_11_0_arm64.whl", "macos", "aarch64"),
-        ("demo-1.0-cp311-cp311-macosx_10_9_universal2.whl", "macos", "x86_64"),
-        ("demo-1.0-cp311-cp311-win_amd64.whl", "windows", "x86_64"),
-        ("demo-1.0-cp311-cp311-win_arm64.whl", "windows", "aarch64"),
-        ("Demo_Pkg-1.0.0-cp311-abi3-linux_x86_64.whl", "linux", "x86_64"),
-    ],
-)
-def test_native_wheel_fitting_the_target_is_accepted(wheel, os_, cpu):
-    package = "demo-pkg" if wheel.startswith("Demo_Pkg") else "demo"
-    build_helper.check_wheel(wheel, package, "1.0", "native", os_, cpu)
+def _wheel_file(directory, filename, members=None):
+    """A zip named like a wheel (the checks read its name and its native files)."""
+    path = Path(directory) / filename
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in (members or {"demo/__init__.py": b""}).items():
+            zf.writestr(name, data)
+    return path
 
 
-@pytest.mark.parametrize(
-    ("wheel", "os_", "cpu"),
-    [
-        ("demo-1.0-cp311-cp311-linux_x86_64.whl", "linux", "aarch64"),
-        ("demo-1.0-cp311-cp311-macosx_11_0_x86_64.whl", "linux", "x86_64"),
-        ("demo-1.0-cp311-cp311-macosx_11_0_x86_64.whl", "macos", "aarch64"),
-        ("demo-1.0-cp311-cp311-win_amd64.whl", "windows", "aarch64"),
-        ("demo-1.0-cp311-cp311-linux_x86_64.whl", "windows", "x86_64"),
-    ],
-)
-def test_native_wheel_for_another_platform_is_refused(wheel, os_, cpu):
-    with pytest.raises(build_helper.WrongPlatformError, match=f"does not fit the target {os_} {cpu}"):
-        build_helper.check_wheel(wheel, "demo", "1.0", "native", os_, cpu)
+LINUX_ARM = tp.DEFAULT_PLATFORMS["linux_aarch64"]
+
+
+def test_built_wheel_of_another_package_or_version_is_refused(tmp_path):
+    wheel_check.check_wheel(_wheel_file(tmp_path, "Demo_Pkg-1.0.0-py3-none-any.whl"), "demo-pkg", "1.0", "pure", None)
+    with pytest.raises(wheel_check.WheelError, match=r"a wheel of other 1\.0, not of demo 1\.0"):
+        wheel_check.check_wheel(_wheel_file(tmp_path, "other-1.0-py3-none-any.whl"), "demo", "1.0", "pure", None)
+    with pytest.raises(wheel_check.WheelError, match="not a valid wheel file name"):
+        wheel_check.check_wheel(_wheel_file(tmp_path, "demo-1.0.whl"), "demo", "1.0", "pure", None)
 
 
 @pytest.mark.parametrize("wheel", ["demo-1.0-cp311-abi3-linux_x86_64.whl", "demo-1.0-cp311-cp311-any.whl"])
-def test_pure_build_must_give_none_any(wheel):
-    build_helper.check_wheel("demo-1.0-py2.py3-none-any.whl", "demo", "1.0", "pure", "linux", "x86_64")
-    with pytest.raises(build_helper.WrongPlatformError, match="pure build of demo yielded a platform wheel"):
-        build_helper.check_wheel(wheel, "demo", "1.0", "pure", "linux", "x86_64")
+def test_pure_build_must_give_none_any(tmp_path, wheel):
+    wheel_check.check_wheel(_wheel_file(tmp_path, "demo-1.0-py2.py3-none-any.whl"), "demo", "1.0", "pure", None)
+    with pytest.raises(wheel_check.WrongPlatformError, match="pure build of demo yielded a platform wheel"):
+        wheel_check.check_wheel(_wheel_file(tmp_path, wheel), "demo", "1.0", "pure", None)
+
+
+def test_native_wheel_whose_tags_do_not_fit_names_the_target_and_the_executor(tmp_path):
+    wheel = _wheel_file(tmp_path, "demo-1.0-cp311-cp311-linux_x86_64.whl")
+    with pytest.raises(wheel_check.WrongPlatformError) as e:
+        wheel_check.check_wheel(wheel, "demo", "1.0", "native", LINUX_ARM)
+    assert e.value.what.startswith(
+        "native build of demo 1.0 yielded demo-1.0-cp311-cp311-linux_x86_64.whl, which does not fit the target "
+        "linux_aarch64 (linux aarch64 glibc 2.28, cpython 3.11): its platform linux_x86_64 is not one that"
+    )
+    assert "executor" in e.value.what and "--config=rbe" in e.value.fix
+
+
+def test_native_wheel_with_a_native_file_of_another_arch_is_refused(tmp_path):
+    so = Path(sys.executable).resolve().parent.parent / "lib"
+    (host_so,) = sorted(so.glob("python3.*/lib-dynload/_json*.so"))[:1]
+    wheel = _wheel_file(tmp_path, "demo-1.0-cp311-cp311-linux_aarch64.whl", {"demo/_json.so": host_so.read_bytes()})
+    with pytest.raises(
+        wheel_check.WrongPlatformError,
+        match=r"its demo/_json.so \(ELF x86_64\) cannot run there: it is for x86_64, not aarch64",
+    ):
+        wheel_check.check_wheel(wheel, "demo", "1.0", "native", LINUX_ARM)
+
+
+def test_native_build_on_the_wrong_executor_is_refused_before_it_starts():
+    with pytest.raises(wheel_check.WrongExecutorError) as e:
+        wheel_check.check_executor("demo", "1.0", LINUX_ARM)
+    assert e.value.what.startswith(
+        "demo 1.0 (sdist) is a native build for linux_aarch64 (linux aarch64 glibc 2.28, cpython 3.11), but this "
+        "executor is linux x86_64 glibc"
+    )
+    wheel_check.check_executor("demo", "1.0", tp.DEFAULT_PLATFORMS["linux_x86_64"])
 
 
 def test_build_environment_is_reproducible_and_keeps_the_callers_flags(tmp_path):
     src = tmp_path / "src"
-    env = build_helper.build_environment({"CFLAGS": "-O2"}, {"FOO": "bar"}, "native", "linux", src)
+    env = build_environment({"CFLAGS": "-O2"}, {"FOO": "bar"}, "native", "linux", src)
     assert env["SOURCE_DATE_EPOCH"] == "315532800"
     assert env["PYTHONHASHSEED"] == "0"
     assert env["FOO"] == "bar"
     assert env["CFLAGS"] == f"-O2 -ffile-prefix-map={src}=."
     assert env["CXXFLAGS"] == f"-ffile-prefix-map={src}=."
-    kept = build_helper.build_environment({"SOURCE_DATE_EPOCH": "1700000000"}, {}, "pure", "linux", src)
+    kept = build_environment({"SOURCE_DATE_EPOCH": "1700000000"}, {}, "pure", "linux", src)
     assert kept == {"SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": "0"}
 
 
 def test_pure_build_needs_no_target_platform_but_native_does(tmp_path):
     parser = build_helper.build_parser()
     args = parser.parse_args(["--sdist=x.tar.gz", "--output=o", "--package=p", "--version=1", "--kind=pure"])
-    assert args.target_os is None and args.target_cpu is None
+    assert args.target_os is None and args.target_cpu is None and args.target_json == ""
     with pytest.raises(SystemExit):
         build_helper.main(["--sdist=x.tar.gz", f"--output={tmp_path}", "--package=p", "--version=1", "--kind=native"])

@@ -2,31 +2,40 @@
 
 Native sdists build in the exec group `target`, whose toolchains include the
 sentinel (uv/BUILD.bazel): Bazel can only pick an execution platform of the
-target's os and cpu, the action inherits its `exec_properties`, and the
+target's os, cpu and libc, the action inherits its `exec_properties`, and the
 target interpreter (valid on such an executor) runs the build. Pure sdists
 build once in the exec configuration, with the exec interpreter, whatever the
 target.
 """
 
 load("//py:defs.bzl", "PyPackageInfo")
-load("//py:utils.bzl", "PY_TOOLS_EXEC_GROUP", "TARGET_TOOLCHAIN", "display_label", "py_tools_exec_groups", "run_py_tool")
+load("//py:utils.bzl", "PY_TOOLS_EXEC_GROUP", "TARGET_PLATFORM_ATTRS", "TARGET_TOOLCHAIN", "display_label", "py_tools_exec_groups", "target_platform")
+load("//uv/private:providers.bzl", "UvTargetPlatformInfo")
+load(":sdist_build_action.bzl", "sdist_build_action")
 
 SENTINEL = Label("//uv:execution_platform_matching_target_platform")
 TARGET_GROUP = "target"
-_BUILD_TOOLS = ["@xpy_tools//:build", "@xpy_tools//:pyproject_hooks", "@xpy_tools//:packaging"]
+_BUILD_TOOLS = ["@xpy_tools//:build", "@xpy_tools//:pyproject_hooks", "@xpy_tools//:packaging", "//uv/private/sdist_build:build_helper"]
 
-def _native_interpreter(ctx):
+def _native_interpreter(ctx, target):
     """The target interpreter for a native build, after checking that an executor like the target exists."""
     group = ctx.exec_groups[TARGET_GROUP]
     what = "%s %s (sdist)" % (ctx.attr.package, ctx.attr.version)
     platform = display_label(ctx.fragments.platform.platform)
     if not group.toolchains[SENTINEL]:
-        fail(("%s is native, so it must build on an executor of the target platform %s, and no execution platform " +
-              "has its os and cpu. Fix: register one (register_execution_platforms or --extra_execution_platforms) " +
-              "with the target's @platforms//os and @platforms//cpu constraints and the exec_properties of such " +
+        fail(("%s is native, so it must build on an executor of the target platform %s (%s), and no execution " +
+              "platform has its os, cpu%s. Fix: register one (register_execution_platforms or " +
+              "--extra_execution_platforms) with the target's constraints (%s) and the exec_properties of such " +
               "workers (e.g. {\"OSFamily\": \"Linux\", \"Arch\": \"arm64\"}); or depend on a version with a wheel " +
               "for this platform; or, if it compiles nothing, mark it pure: " +
-              "uv.override_package(name = \"%s\", pure = True).") % (what, platform, ctx.attr.package))
+              "uv.override_package(name = \"%s\", pure = True).") % (
+            what,
+            platform,
+            " ".join([p for p in (target.os, target.cpu, target.libc) if p]),
+            " and libc" if target.libc else "",
+            ", ".join(["@platforms//os:" + target.os, "@platforms//cpu:" + target.cpu] + (["@rules_xpy//py/libc:" + target.libc] if target.libc else [])),
+            ctx.attr.package,
+        ))
     toolchain = group.toolchains[TARGET_TOOLCHAIN]
     if not toolchain:
         fail(("%s is native and needs a Python interpreter for the target platform %s to build with, on its " +
@@ -34,37 +43,28 @@ def _native_interpreter(ctx):
               "(docs/toolchains.md).") % (what, platform))
     return toolchain.py
 
+def _target(ctx):
+    """(os, cpu, libc) of the target platform, from its constraints; fail() when they do not say."""
+    target = target_platform(ctx)
+    if not target.os or not target.cpu:
+        fail("%s %s (sdist) is native, and the target platform %s has no @platforms//os or @platforms//cpu constraint. Fix: build for a platform with both." % (
+            ctx.attr.package,
+            ctx.attr.version,
+            display_label(ctx.fragments.platform.platform),
+        ))
+    return target
+
 def _uv_sdist_wheel_impl(ctx):
+    target, target_json, py, exec_group = None, "", None, PY_TOOLS_EXEC_GROUP
     if ctx.attr.native:
-        py, exec_group = _native_interpreter(ctx), TARGET_GROUP
-        target = "%s_%s" % (py.os, py.cpu)
-    else:
-        py, exec_group, target = None, PY_TOOLS_EXEC_GROUP, "any platform (pure)"
+        target = _target(ctx)
+        py, exec_group = _native_interpreter(ctx, target), TARGET_GROUP
+        if ctx.attr.target_platform:
+            target_json = ctx.attr.target_platform[UvTargetPlatformInfo].json
     out = ctx.actions.declare_directory(ctx.label.name + ".wheelhouse")
-    args = ctx.actions.args()
-    args.add(ctx.file.sdist, format = "--sdist=%s")
-    args.add(out.path, format = "--output=%s")
-    args.add(ctx.attr.package, format = "--package=%s")
-    args.add(ctx.attr.version, format = "--version=%s")
-    args.add("--kind=" + ("native" if ctx.attr.native else "pure"))
-    if py:
-        args.add(py.os, format = "--target-os=%s")
-        args.add(py.cpu, format = "--target-cpu=%s")
-    args.add_all(["%s=%s" % kv for kv in sorted(ctx.attr.env.items())], format_each = "--env=%s")
-    run_py_tool(
-        ctx,
-        tool = ctx.file._helper,
-        args = args,
-        inputs = [ctx.file.sdist],
-        outputs = [out],
-        mnemonic = "PySdistBuild",
-        progress_message = "Building wheel %s %s (sdist) for %s" % (ctx.attr.package, ctx.attr.version, target),
-        deps = ctx.attr._build_tools + ctx.attr.build_deps,
-        py = py,
-        exec_group = exec_group,
-        shell_env = True,  # PATH: compilers, and tools such as git for setuptools-scm
-    )
-    return [DefaultInfo(files = depset([out]))]
+    log = ctx.actions.declare_file(ctx.label.name + ".build.log")
+    sdist_build_action(ctx, out = out, log = log, py = py, exec_group = exec_group, target = target, target_json = target_json)
+    return [DefaultInfo(files = depset([out])), OutputGroupInfo(build_log = depset([log]))]
 
 _uv_sdist_wheel = rule(
     implementation = _uv_sdist_wheel_impl,
@@ -79,13 +79,17 @@ _uv_sdist_wheel = rule(
             doc = "Build requirements (installed packages) on the build's PYTHONPATH.",
         ),
         "env": attr.string_dict(doc = "Environment variables of the build backend."),
+        "target_platform": attr.label(
+            providers = [UvTargetPlatformInfo],
+            doc = "The hub's description of the target platform (`@<hub>//_platforms:current`): native builds check their wheel against its libc and macOS versions and Python version.",
+        ),
         "_helper": attr.label(
             default = "//uv/private/sdist_build:build_helper.py",
             allow_single_file = True,
             cfg = config.exec(TARGET_GROUP),
         ),
         "_build_tools": attr.label_list(default = _BUILD_TOOLS, providers = [PyPackageInfo], cfg = config.exec(TARGET_GROUP)),
-    },
+    } | TARGET_PLATFORM_ATTRS,
     exec_groups = py_tools_exec_groups() | {
         TARGET_GROUP: exec_group(toolchains = [
             config_common.toolchain_type(SENTINEL, mandatory = False),
@@ -104,7 +108,7 @@ _exec_wheel = rule(
     attrs = {"src": attr.label(mandatory = True, cfg = "exec")},
 )
 
-def uv_sdist_wheel(*, name, sdist, package, version, native, build_deps = [], env = {}, visibility = None):
+def uv_sdist_wheel(*, name, sdist, package, version, native, build_deps = [], env = {}, target_platform = None, visibility = None):
     """A wheel built from an sdist: natively for the target platform, or once (pure) for all.
 
     Args:
@@ -115,11 +119,13 @@ def uv_sdist_wheel(*, name, sdist, package, version, native, build_deps = [], en
       native: bool, whether it compiles code for the target platform.
       build_deps: list of labels of installed build requirements.
       env: dict of environment variables for the build.
+      target_platform: label of the hub's description of the target platform (`@<hub>//_platforms:current`),
+        which a native build checks its wheel against; None: only the target's constraints.
       visibility: visibility of `name`.
     """
     attrs = dict(sdist = sdist, package = package, version = version, build_deps = build_deps, env = env)
     if native:
-        _uv_sdist_wheel(name = name, native = True, visibility = visibility, **attrs)
+        _uv_sdist_wheel(name = name, native = True, target_platform = target_platform, visibility = visibility, **attrs)
     else:
         _uv_sdist_wheel(name = name + "_pure", native = False, **attrs)
         _exec_wheel(name = name, src = ":%s_pure" % name, visibility = visibility)

@@ -1,4 +1,16 @@
-"""Inspect one downloaded sdist in the repository phase: how it builds, and the BUILD file of its repository.
+"""Inspect one downloaded sdist in the repository phase: how it builds, and the BUILD file of its wheel.
+
+Two steps, in two repositories, so that the archive is read again only when
+the sdist itself changes:
+
+- `facts` (in the sdist's file repository, `//file`): reads the archive and
+  writes `sdist.json`: its project directory, build system and whether its
+  contents look native. Its only inputs are the file and its name.
+- `build` (in the sdist's wheel repository): reads `sdist.json`, applies the
+  `uv.override_package` settings, resolves the build requirements against the
+  lock's packages (every locked version of them) and writes the BUILD file
+  whose `:wheel` builds the sdist. It runs again when the lock changes, which
+  costs no download and no archive read.
 
 Runs on the host python3 with the pinned `packaging` on PYTHONPATH and reads
 the archive in memory (tar.gz, tgz, tar.bz2, tar.xz, tar, zip; nothing is
@@ -13,19 +25,22 @@ extracted to disk):
   native build system (maturin, scikit-build-core, meson-python, cmake, ...);
   `--native=yes|no` (from `uv.override_package`) overrides the detection;
 - the build dependencies: each requirement whose marker holds for this
-  interpreter resolves to the lock's package (`@<hub>//<name>`) when the
-  locked version satisfies it, else to rules_xpy's pinned default of that
-  name when that satisfies it, else it is an error that says how to add it.
-  Extras of build requirements are not resolved (the hub target carries the
-  extras the lock activates). `--build-dep` adds lock packages on top.
+  interpreter resolves to the lock's package (`@<hub>//<name>`) when every
+  locked version satisfies it, to the newest locked version that does
+  (`@<hub>//<name>:v<version>`) when only some do, else to rules_xpy's pinned
+  default of that name when that satisfies it, else it is an error that says
+  how to add it. Extras of build requirements are not resolved (the hub target
+  carries the extras the lock activates). `--build-dep` adds lock packages on
+  top.
 
-The output is the BUILD.bazel of the sdist's repository (whose `//file` is the
-sdist): one `uv_sdist_wheel` target `:wheel`. A one-line summary goes to stdout.
+The output of `build` is the BUILD.bazel of the wheel repository: one
+`uv_sdist_wheel` target `:wheel`. A one-line summary goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import lzma
 import sys
@@ -42,6 +57,8 @@ from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+from xpy.errors import XpyError, report
+from xpy.starlark import literal
 
 __all__ = [
     "LEGACY_REQUIRES",
@@ -85,24 +102,8 @@ _NATIVE_BACKENDS = frozenset({"maturin", "mesonpy", "scikit_build_core", "setupt
 _NATIVE_CHOICES = ("auto", "yes", "no")
 
 
-class InspectError(Exception):
-    """Bad input to the sdist inspector; `str()` is the `ERROR:` line without its prefix.
-
-    Formats as `<what> (<where>): <fix>`, or `<what>: <fix>` when `where` is empty.
-    """
-
-    def __init__(self, what: str, where: str, fix: str) -> None:
-        self.what = what
-        self.where = where
-        self.fix = fix
-        super().__init__(self.line())
-
-    def line(self) -> str:
-        where = f" ({self.where})" if self.where else ""
-        return f"{self.what}{where}: {self.fix}"
-
-    def __str__(self) -> str:
-        return self.line()
+class InspectError(XpyError):
+    """Bad input to the sdist inspector: `ERROR: <what> (<where>): <fix>`, or `<what>: <fix>` without `where`."""
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def active_requirements(build: BuildSystem, package: str, version: str) -> list[
     """The build requirements whose markers hold for the running interpreter."""
     out = []
     for text in build.requires:
-        where = f"{package} {version}, [build-system] requires"
+        where = f"{package} {version}".strip() + ", [build-system] requires"
         try:
             req = Requirement(text)
             if req.marker is None or req.marker.evaluate():
@@ -322,16 +323,20 @@ def resolve(
     """Labels of the build dependencies, sorted and deduplicated.
 
     `lock`: normalized name -> locked versions; `defaults`: normalized name -> pinned default.
-    A requirement takes the lock's package when every locked version satisfies it, else the pinned
-    default when that does; `build_deps` (uv.override_package) must be lock packages.
+    A requirement takes the lock's package when every locked version satisfies it, the newest locked
+    version that does when only some do, else the pinned default when that does; `build_deps`
+    (uv.override_package) must be lock packages.
     """
     labels = set()
     for req in requires:
         name = canonicalize_name(req.name)
         locked = lock.get(name, ())
         default = defaults.get(name)
-        if locked and all(_satisfies(req, v) for v in locked):
+        fitting = [v for v in locked if _satisfies(req, v)]
+        if locked and len(fitting) == len(locked):
             labels.add(f"@{hub}//{name}")
+        elif fitting:
+            labels.add(f"@{hub}//{name}:v{max(fitting, key=Version)}")
         elif default and _satisfies(req, default.version):
             labels.add(default.label)
         else:
@@ -357,23 +362,6 @@ def resolve(
     return sorted(labels)
 
 
-def _starlark(value: Any, indent: str = "") -> str:
-    """Starlark literal of a bool, str, list of str or dict of str (several items: one per line)."""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, str):
-        return json.dumps(value)
-    inner = indent + "    "
-    if isinstance(value, list):
-        if len(value) <= 1:
-            return "[" + "".join(_starlark(v) for v in value) + "]"
-        return "[\n" + "".join(f"{inner}{_starlark(v, inner)},\n" for v in value) + indent + "]"
-    items = [f"{_starlark(k)}: {_starlark(v)}" for k, v in sorted(value.items())]
-    if len(items) <= 1:
-        return "{" + "".join(items) + "}"
-    return "{\n" + "".join(f"{inner}{item},\n" for item in items) + indent + "}"
-
-
 def generate_build(
     sdist: Sdist,
     package: str,
@@ -383,19 +371,23 @@ def generate_build(
     build_deps: Sequence[str],
     env: Mapping[str, str],
     rules_xpy: str,
+    sdist_label: str = "//file",
+    hub: str = "",
 ) -> str:
-    """The BUILD.bazel text of the sdist's repository (the sdist is `//file`)."""
+    """The BUILD.bazel text of the sdist's wheel repository (the sdist is `sdist_label`)."""
     attrs: dict[str, Any] = {
         "name": "wheel",
-        "sdist": "//file",
+        "sdist": sdist_label,
         "package": package,
         "version": version,
         "native": decision.native,
         "build_deps": list(build_deps),
-        "env": dict(env),
-        "visibility": ["//visibility:public"],
+        "env": dict(sorted(env.items())),
     }
-    body = "".join(f"    {k} = {_starlark(v, '    ')},\n" for k, v in attrs.items())
+    if decision.native and hub:
+        attrs["target_platform"] = f"@{hub}//_platforms:current"
+    attrs["visibility"] = ["//visibility:public"]
+    body = "".join(f"    {k} = {literal(v, '    ')},\n" for k, v in attrs.items())
     return (
         f"# Generated by rules_xpy: {package} {version} from {sdist.filename}.\n"
         f"# Build: {decision.kind} ({decision.reason}); backend {build.backend_name}.\n"
@@ -403,6 +395,26 @@ def generate_build(
         "\n"
         f"uv_sdist_wheel(\n{body})\n"
     )
+
+
+def facts(sdist: Sdist) -> dict[str, Any]:
+    """What `build` needs of the archive, as JSON: the sdist, its build system, and the detected native decision."""
+    build = build_system(sdist)
+    requires = active_requirements(build, sdist.filename, "")
+    return {
+        "sdist": dataclasses.asdict(sdist) | {"pyproject": None, "files": list(sdist.files)},
+        "build_system": dataclasses.asdict(build),
+        "native": dataclasses.asdict(decide_native(sdist, build, requires)),
+    }
+
+
+def _from_facts(data: Any, where: str) -> tuple[Sdist, BuildSystem, Decision]:
+    try:
+        sdist = Sdist(**{**data["sdist"], "files": tuple(data["sdist"]["files"])})
+        build = BuildSystem(**{**data["build_system"], "requires": tuple(data["build_system"]["requires"])})
+        return sdist, build, Decision(**data["native"])
+    except (KeyError, TypeError) as e:
+        raise InspectError(f"the sdist facts are malformed ({e})", where, "refetch the sdist repository") from None
 
 
 def _pairs(values: Sequence[str], flag: str, shape: str) -> list[list[str]]:
@@ -421,52 +433,74 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sdist_inspect", description=__doc__.splitlines()[0], fromfile_prefix_chars="@"
     )
-    parser.add_argument("--sdist", type=Path, required=True, help="the downloaded sdist")
-    parser.add_argument("--package", required=True, help="its package name (for messages and the target)")
-    parser.add_argument("--version", required=True, help="its version")
-    parser.add_argument("--hub", required=True, help="name of the hub repository, e.g. pypi")
-    parser.add_argument("--native", choices=_NATIVE_CHOICES, default="auto", help="auto: detect; yes/no: override")
-    parser.add_argument(
+    steps = parser.add_subparsers(dest="step", required=True)
+    read = steps.add_parser("facts", help="read the sdist; write sdist.json", fromfile_prefix_chars="@")
+    read.add_argument("--sdist", type=Path, required=True, help="the downloaded sdist")
+    read.add_argument("--output", type=Path, required=True, help="where to write sdist.json")
+    gen = steps.add_parser("build", help="resolve the build; write the BUILD file", fromfile_prefix_chars="@")
+    gen.add_argument("--facts", type=Path, required=True, help="sdist.json of the `facts` step")
+    gen.add_argument("--sdist-label", default="//file", help="label of the sdist in the BUILD file")
+    gen.add_argument("--package", required=True, help="its package name (for messages and the target)")
+    gen.add_argument("--version", required=True, help="its version")
+    gen.add_argument("--hub", required=True, help="name of the hub repository, e.g. pypi")
+    gen.add_argument("--native", choices=_NATIVE_CHOICES, default="auto", help="auto: detected; yes/no: override")
+    gen.add_argument(
         "--lock-package", dest="lock", action="append", default=[], help="NAME=VERSION of a third-party lock package"
     )
-    parser.add_argument(
+    gen.add_argument(
         "--default", dest="defaults", action="append", default=[], help="NAME=VERSION=LABEL of a pinned default"
     )
-    parser.add_argument(
+    gen.add_argument(
         "--build-dep", dest="build_deps", action="append", default=[], help="extra build dependency (a lock package)"
     )
-    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE set for the build")
-    parser.add_argument("--rules-xpy", required=True, help="canonical repository of rules_xpy, e.g. @@rules_xpy~")
-    parser.add_argument("--output", type=Path, required=True, help="where to write the BUILD.bazel")
+    gen.add_argument("--env", action="append", default=[], help="KEY=VALUE set for the build")
+    gen.add_argument("--rules-xpy", required=True, help="canonical repository of rules_xpy, e.g. @@rules_xpy~")
+    gen.add_argument("--output", type=Path, required=True, help="where to write the BUILD.bazel")
     return parser
 
 
-def main(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(argv)
+def _facts_step(args: argparse.Namespace) -> int:
+    data = facts(read_sdist(args.sdist))
+    args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return 0
+
+
+def _build_step(args: argparse.Namespace) -> int:
+    lock: dict[str, list[str]] = {}
+    for name, ver in _pairs(args.lock, "--lock-package", "NAME=VERSION"):
+        lock.setdefault(canonicalize_name(name), []).append(ver)
+    defaults: dict[str, Default] = {
+        canonicalize_name(n): Default(v, label)
+        for n, v, label in _pairs(args.defaults, "--default", "NAME=VERSION=LABEL")
+    }
+    env = dict(_pairs(args.env, "--env", "KEY=VALUE"))
     try:
-        lock: dict[str, list[str]] = {}
-        for name, ver in _pairs(args.lock, "--lock-package", "NAME=VERSION"):
-            lock.setdefault(canonicalize_name(name), []).append(ver)
-        defaults: dict[str, Default] = {
-            canonicalize_name(n): Default(v, label)
-            for n, v, label in _pairs(args.defaults, "--default", "NAME=VERSION=LABEL")
-        }
-        env = dict(_pairs(args.env, "--env", "KEY=VALUE"))
-        sdist = read_sdist(args.sdist)
-        build = build_system(sdist)
-        requires = active_requirements(build, args.package, args.version)
-        decision = decide_native(sdist, build, requires, args.native)
-        labels = resolve(requires, args.package, args.version, lock, defaults, args.hub, args.build_deps)
-    except InspectError as e:
-        print(f"ERROR: {e}", file=sys.stderr)
-        return 1
-    text = generate_build(sdist, args.package, args.version, build, decision, labels, env, args.rules_xpy)
+        data = json.loads(args.facts.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InspectError(
+            f"cannot read the sdist facts: {e}", str(args.facts), "refetch the sdist repository"
+        ) from None
+    sdist, build, detected = _from_facts(data, str(args.facts))
+    requires = active_requirements(build, args.package, args.version)
+    decision = detected if args.native == "auto" else decide_native(sdist, build, requires, args.native)
+    labels = resolve(requires, args.package, args.version, lock, defaults, args.hub, args.build_deps)
+    text = generate_build(
+        sdist, args.package, args.version, build, decision, labels, env, args.rules_xpy, args.sdist_label, args.hub
+    )
     args.output.write_text(text, encoding="utf-8")
     print(
         f"{args.package} {args.version}: {decision.kind} ({decision.reason}; backend {build.backend_name}); "
         f"build deps: {', '.join(labels) or 'none'}"
     )
     return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _facts_step(args) if args.step == "facts" else _build_step(args)
+    except XpyError as e:
+        return report(e)
 
 
 if __name__ == "__main__":

@@ -68,10 +68,15 @@ def _sdist(tmp_path, files, fmt="tar.gz", top="demo-1.0"):
 
 
 def _run(tmp_path, sdist, *extra, package="demo", version="1.0"):
-    """main() on `sdist` with the defaults; (return code, BUILD text or None)."""
+    """main() on `sdist`: the facts step, then the build step with the defaults; (return code, BUILD text or None)."""
+    facts = tmp_path / "sdist.json"
+    rc = si.main(["facts", f"--sdist={sdist}", f"--output={facts}"])
+    if rc != 0:
+        return rc, None
     out = tmp_path / "BUILD.out"
     argv = [
-        f"--sdist={sdist}",
+        "build",
+        f"--facts={facts}",
         f"--package={package}",
         f"--version={version}",
         "--hub=pypi",
@@ -191,6 +196,17 @@ def test_requirement_satisfied_by_the_lock_takes_the_hub_package(tmp_path):
     )
     assert rc == 0
     assert '    build_deps = [\n        "@pypi//setuptools",\n        "@pypi//setuptools-scm",\n    ],\n' in text
+
+
+def test_a_requirement_pinned_to_one_of_two_locked_versions_takes_that_version(tmp_path):
+    files = {**PY, "pyproject.toml": _pyproject(["setuptools>=70,<80", "wheel"], "setuptools.build_meta")}
+    two = ["--lock-package=setuptools=68.0.0", "--lock-package=setuptools=75.1.0", "--lock-package=setuptools=81.0"]
+    rc, text = _run(
+        tmp_path, _sdist(tmp_path, files), *two, "--lock-package=wheel=0.44.0", "--lock-package=wheel=0.45.1"
+    )
+    assert rc == 0
+    assert '        "@pypi//setuptools:v75.1.0",\n' in text
+    assert '        "@pypi//wheel",\n' in text  # every locked version satisfies it: the platform's own
 
 
 def test_lock_version_outside_the_specifier_falls_back_to_the_default(tmp_path):
@@ -316,7 +332,10 @@ def test_arguments_from_a_param_file(tmp_path):
     sdist = _sdist(tmp_path, {**PY, "setup.py": ""})
     out = tmp_path / "BUILD.params"
     params = tmp_path / "args"
-    args = [f"--sdist={sdist}", "--package=demo", "--version=1.0", "--hub=pypi", *DEFAULTS]
+    facts = tmp_path / "sdist.json"
+    params.write_text(f"facts\n--sdist={sdist}\n--output={facts}\n")
+    assert si.main([f"@{params}"]) == 0
+    args = ["build", f"--facts={facts}", "--package=demo", "--version=1.0", "--hub=pypi", *DEFAULTS]
     params.write_text("\n".join([*args, "--rules-xpy=@@rules_xpy~", f"--output={out}"]) + "\n")
     assert si.main([f"@{params}"]) == 0
     assert 'load("@@rules_xpy~//uv/private/sdist_build:sdist_build.bzl", "uv_sdist_wheel")' in out.read_text()
@@ -331,6 +350,7 @@ def _snapshot(tmp_path):
     requires = ["setuptools>=61", "cython>=3; python_version >= '3'", "wheel; python_version < '3'"]
     files = {**PY, "pyproject.toml": _pyproject(requires, "setuptools.build_meta"), "demo/_ext.pyx": ""}
     extra = ["--lock-package=cython=3.0.11", "--lock-package=numpy=2.1.0", "--build-dep=numpy", "--env=CFLAGS=-O2"]
+    extra.append("--sdist-label=@pypi__demo__0123456789//file")
     rc, text = _run(tmp_path, _sdist(tmp_path, files), *extra)
     assert rc == 0
     return text
@@ -348,7 +368,7 @@ def cowsay_sdist(tmp_path_factory):
         with urllib.request.urlopen(COWSAY_URL, timeout=30) as response:
             data = response.read()
     except (OSError, urllib.error.URLError) as e:
-        pytest.skip(f"cannot download the cowsay sdist (offline?): {e}")
+        pytest.fail(f"cannot download the cowsay sdist from PyPI, which the suite needs: {e}")
     assert hashlib.sha256(data).hexdigest() == COWSAY_SHA256
     path.write_bytes(data)
     return path

@@ -1,12 +1,13 @@
-"""Unit tests of the target platform model: tag order and marker environments."""
+"""Unit tests of the platform model: tag order, fits, native files and marker environments."""
 
 import json
 
 import pytest
-import target_platforms as tp
-from lock_errors import PlatformError
 from packaging.markers import Marker
 from packaging.tags import Tag
+
+import xpy.platforms as tp
+from xpy.platforms import PlatformError
 
 LINUX_X86 = tp.DEFAULT_PLATFORMS["linux_x86_64"]
 LINUX_ARM = tp.DEFAULT_PLATFORMS["linux_aarch64"]
@@ -23,18 +24,17 @@ def test_manylinux_goes_down_from_glibc_2_28_with_legacy_aliases():
     plats = LINUX_X86.platform_tags()
     assert plats[0] == "manylinux_2_28_x86_64"
     assert plats[plats.index("manylinux_2_17_x86_64") + 1] == "manylinux2014_x86_64"
-    assert plats[-2:] == ["manylinux_2_5_x86_64", "manylinux1_x86_64"]
+    assert plats[-3:] == ["manylinux_2_5_x86_64", "manylinux1_x86_64", "linux_x86_64"]
     assert "manylinux_2_29_x86_64" not in plats
-    assert "linux_x86_64" not in plats
 
 
 def test_manylinux_aarch64_stops_at_2_17():
-    assert LINUX_ARM.platform_tags()[-2:] == ["manylinux_2_17_aarch64", "manylinux2014_aarch64"]
+    assert LINUX_ARM.platform_tags()[-3:] == ["manylinux_2_17_aarch64", "manylinux2014_aarch64", "linux_aarch64"]
 
 
 def test_musl_platform_uses_musllinux_tags():
     musl = tp.TargetPlatform("alpine_arm64", "linux", "aarch64", libc="musl", libc_version="1.2")
-    assert musl.platform_tags() == ["musllinux_1_2_aarch64", "musllinux_1_1_aarch64"]
+    assert musl.platform_tags() == ["musllinux_1_2_aarch64", "musllinux_1_1_aarch64", "linux_aarch64"]
 
 
 def test_macos_arm64_accepts_older_arm64_and_universal2_never_newer():
@@ -107,8 +107,12 @@ def test_marker_environment_evaluates_real_markers():
     ("kwargs", "message"),
     [
         ({"os": "freebsd", "cpu": "x86_64"}, "os 'freebsd' / cpu 'x86_64'"),
-        ({"os": "linux", "cpu": "x86_64"}, "libc and libc_version are wrong"),
-        ({"os": "macos", "cpu": "aarch64"}, "macos_version is wrong"),
+        ({"os": "linux", "cpu": "x86_64"}, "libc is wrong"),
+        ({"os": "macos", "cpu": "aarch64", "libc": "glibc"}, "libc is wrong"),
+        ({"os": "windows", "cpu": "x86_64", "macos_version": "12.0"}, "macos_version is set"),
+        ({"os": "linux", "cpu": "x86_64", "libc": "uclibc"}, "libc 'uclibc'"),
+        ({"os": "linux", "cpu": "x86_64", "libc": "glibc", "libc_version": "2.4"}, "glibc versions start at 2.5"),
+        ({"os": "windows", "cpu": "x86_64", "python_version": "3.5000000"}, "is not X.Y or X.Y.Z"),
         ({"os": "windows", "cpu": "x86_64", "python_version": "3"}, "version '3' is not X.Y"),
         ({"os": "windows", "cpu": "x86_64", "implementation": "pypy"}, "pypy without abi"),
     ],
@@ -121,21 +125,35 @@ def test_malformed_platforms_are_errors(kwargs, message):
 def test_load_platforms_defaults_names_and_custom_json(tmp_path):
     assert [p.name for p in tp.load_platforms([])] == tp.platform_names()
     assert tp.load_platforms(["windows_x86_64"]) == [WIN]
-    custom = tmp_path / "platforms.json"
-    custom.write_text(
-        json.dumps([{"name": "alpine", "os": "linux", "cpu": "x86_64", "libc": "musl", "libc_version": "1.2"}])
-    )
+    custom = json.dumps([{"name": "alpine", "os": "linux", "cpu": "x86_64", "libc": "musl", "libc_version": "1.2"}])
+    custom = custom.encode()
     assert [p.name for p in tp.load_platforms([], custom)] == ["alpine"]
     assert [p.name for p in tp.load_platforms(["alpine", "macos_arm64"], custom)] == ["alpine", "macos_arm64"]
 
 
-def test_load_platforms_errors_name_the_file(tmp_path):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'[{"name": "x", "os": "linux"}]', r"platform entry .* is malformed \(p.json\)"),
+        (b'[{"name": "x", "os": "linux", "cpu": "x86_64"}]', r"libc is wrong of target platform 'x' \(p.json\)"),
+        (b"\xff[]", r"not UTF-8 \(byte 0\) \(p.json\)"),
+        (b"[", r"not valid JSON: .* \(p.json\)"),
+        (b"{}", r"platforms file is not a JSON list \(p.json\)"),
+        (b'[{"name": "a/b", "os": "windows", "cpu": "x86_64"}]', r"platform name 'a/b' is not an identifier"),
+        (b'[{"name": "w", "os": "windows", "cpu": 1}]', r"platform entry 'w' has values that are not strings"),
+        (
+            b'[{"name": "w", "os": "windows", "cpu": "x86_64"}, {"name": "w", "os": "windows", "cpu": "x86_64"}]',
+            "defined twice",
+        ),
+    ],
+)
+def test_load_platforms_errors_name_the_file(data, message):
+    with pytest.raises(PlatformError, match=message):
+        tp.load_platforms([], data, "p.json")
+
+
+def test_unknown_platform_names_are_errors():
     with pytest.raises(PlatformError, match=r"unknown target platform 'solaris' \(target platforms\): use one of"):
         tp.load_platforms(["solaris"])
-    bad = tmp_path / "p.json"
-    bad.write_text(json.dumps([{"name": "x", "os": "linux"}]))
-    with pytest.raises(PlatformError, match=f"is malformed \\({bad}\\)"):
-        tp.load_platforms([], bad)
-    bad.write_text(json.dumps([{"name": "x", "os": "linux", "cpu": "x86_64"}]))
-    with pytest.raises(PlatformError, match=f"libc and libc_version are wrong for target platform 'x' \\({bad}\\)"):
-        tp.load_platforms([], bad)
+    with pytest.raises(PlatformError, match=r"target platform 'windows_x86_64' is listed twice"):
+        tp.load_platforms(["windows_x86_64", "windows_x86_64"])

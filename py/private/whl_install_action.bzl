@@ -1,0 +1,32 @@
+"""Action emitter of py_whl_library: the WhlInstall action (py/tools/whl_install on the exec interpreter)."""
+
+load(":constraints.bzl", "target_platform")
+load(":labels.bzl", "display_label")
+load(":py_tool.bzl", "run_py_tool")
+
+def whl_install_action(ctx, *, whl, tree):
+    """Declare the WhlInstall action: `whl` installed into the directory `tree`, checked against the target platform.
+
+    Args:
+      ctx: rule context of py_whl_library (with TARGET_PLATFORM_ATTRS, `_tool`, `_tool_deps` and the platform fragment).
+      whl: File, the wheel, or a directory holding one (an sdist build's output).
+      tree: File, the output directory.
+    """
+    target = target_platform(ctx)
+    args = ctx.actions.args()
+    args.add(whl.path, format = "--wheel=%s")
+    args.add(tree.path, format = "--output=%s")
+    args.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
+    for flag, value in (("--target-os=%s", target.os), ("--target-cpu=%s", target.cpu), ("--target-libc=%s", target.libc)):
+        if value:
+            args.add(value, format = flag)
+    run_py_tool(
+        ctx,
+        tool = ctx.file._tool,
+        args = args,
+        inputs = [whl],
+        outputs = [tree],
+        mnemonic = "WhlInstall",
+        progress_message = "Installing %s %%{label}" % (whl.basename if not whl.is_directory else "the wheel built from source"),
+        deps = ctx.attr._tool_deps,
+    )
