@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["fresh_output_base", "host_path"]
+__all__ = ["assert_no_python_traceback", "fresh_output_base", "host_path"]
+
+_PYTHON_FRAME = re.compile(r'File "[^"]+\.py", line \d+, in ')
+
+
+def assert_no_python_traceback(stderr: str) -> None:
+    """No Python traceback in Bazel's output (Starlark's own `fail()` traces name .bzl files and are fine)."""
+    assert not _PYTHON_FRAME.search(stderr), f"a Python traceback:\n{stderr[-4000:]}"
 
 
 def host_path(path: str) -> Path:

@@ -24,6 +24,12 @@ FIXTURE_WHEELS = {
     ),
 }
 
+# A pure wheel with a console script, installed for real by the whl_install tests.
+FIXTURE_WHEELS["find_libpython"] = (
+    _FILES + "34/1f/1d6079f4f0540aaa368aa20d89d98eda42f081c397a822c547340e32d1e3/find_libpython-0.5.1-py3-none-any.whl",
+    "723a8cfe6fed255a1f58b53c62ed556fb340ec0d456e9863ebc01a5cc047607d",
+)
+
 def _fixtures_impl(_mctx):
     for name, (url, sha256) in FIXTURE_WHEELS.items():
         http_file(name = "fixture_" + name, url = url, sha256 = sha256, downloaded_file_path = url.rpartition("/")[2])

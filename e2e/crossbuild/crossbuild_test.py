@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
-from e2e_support import fresh_output_base, host_path
+from e2e_support import assert_no_python_traceback, fresh_output_base, host_path
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
 EXEC_PLATFORMS = "--extra_execution_platforms=//platforms:linux_x86_64,//platforms:linux_aarch64"
+WITH_MUSL = EXEC_PLATFORMS + ",//platforms:linux_x86_64_musl"
 
 
-def bazel(*args: str, startup: tuple[str, ...] = (), ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([BAZEL, *startup, *args], cwd=HERE, capture_output=True, text=True, timeout=900)
+def bazel(
+    *args: str, startup: tuple[str, ...] = (), ok: bool = True, cwd: Path = HERE
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([BAZEL, *startup, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
     if ok:
         assert proc.returncode == 0, f"bazel {' '.join(args)} failed:\n{proc.stderr[-4000:]}"
     return proc
@@ -82,11 +86,64 @@ def test_without_an_arm64_execution_platform_the_build_explains_the_fix():
     ), err[-3000:]
 
 
+def test_a_musl_targets_native_sdists_refuse_a_glibc_only_executor_at_analysis():
+    err = bazel("build", "--nobuild", "--platforms=//platforms:linux_x86_64_musl", EXEC_PLATFORMS, "//app", ok=False)
+    assert re.search(
+        r"(cowsay|markupsafe) \S+ \(sdist\) is native, so it must build on an executor of the target platform "
+        r"//platforms:linux_x86_64_musl \(linux x86_64 musl\), and no execution platform has its os, cpu and libc\. "
+        r"Fix: register one .* with the target's constraints \(@platforms//os:linux, @platforms//cpu:x86_64, "
+        r"@rules_xpy//py/libc:musl\)",
+        err.stderr,
+    ), err.stderr[-3000:]
+    assert_no_python_traceback(err.stderr)
+
+
+def test_a_musl_targets_native_sdists_are_placed_on_the_musl_execution_platform():
+    query = 'mnemonic("PySdistBuild", deps(//app))'
+    out = bazel("aquery", "--platforms=//platforms:linux_x86_64_musl", WITH_MUSL, query).stdout
+    placed = {a["description"]: (a["Execution platform"], a["ExecutionInfo"]) for a in actions(out)}
+    musl = ("//platforms:linux_x86_64_musl", "{Arch: amd64, OSFamily: Linux, libc: musl}")
+    assert placed == {
+        "Building wheel cowsay 6.0 (sdist) for linux_x86_64_musl": musl,
+        "Building wheel markupsafe 3.0.2 (sdist) for linux_x86_64_musl": musl,
+        "Building wheel six 1.17.0 (sdist) for any platform (pure) [for tool]": (
+            "//platforms:linux_x86_64",
+            "{Arch: amd64, OSFamily: Linux}",
+        ),
+    }
+    # The glibc target's native builds stay on the glibc platform with the musl one registered.
+    out = bazel("aquery", "--platforms=//platforms:linux_x86_64", WITH_MUSL, query).stdout
+    assert {a["Execution platform"] for a in actions(out)} == {"//platforms:linux_x86_64"}
+
+
+def test_a_native_build_on_an_executor_without_the_target_interpreter_names_the_fix():
+    # The arm64 execution platform is registered, but without --config=rbe the action runs on this host.
+    err = bazel("build", "--platforms=//platforms:linux_aarch64", EXEC_PLATFORMS, "--keep_going", "//app", ok=False)
+    missing = re.search(
+        r"ERROR: (cowsay 6\.0|markupsafe 3\.0\.2) \(sdist\) is a native build for //platforms:linux_aarch64, so it "
+        r"runs the target interpreter /usr/bin/python3\.11, and this executor \(Linux x86_64\) has none: it is not "
+        r"an executor of linux aarch64 glibc\. Fix: build with a remote executor whose workers are of that platform.*"
+        r"--config=rbe\); or depend on a version with a wheel for this platform\.",
+        err.stderr,
+    )
+    # Where /usr/bin/python3.11 exists (Bazel not in tools/bazel's sid root), build_helper names the host instead.
+    wrong = re.search(
+        r"ERROR: (cowsay 6\.0|markupsafe 3\.0\.2) \(sdist\) is a native build for //platforms:linux_aarch64 "
+        r"\(linux aarch64 glibc 2\.28, cpython 3\.11\), but this executor is linux x86_64 glibc",
+        err.stderr,
+    )
+    assert missing or wrong, err.stderr[-4000:]
+    assert "execvp" not in err.stderr
+    assert_no_python_traceback(err.stderr)
+
+
 def _wheel_in_fresh_output_base(name: str) -> bytes:
     with fresh_output_base(BAZEL, HERE, f"crossbuild-{name}") as base:
         target = 'kind("_uv_sdist_wheel", deps(@pypi//markupsafe))'
         (label,) = bazel("cquery", target, "--output=label", startup=base).stdout.split()[:1]
-        bazel("build", label, startup=base)
+        built = bazel("build", label, "//app", startup=base)
+        # Quiet on success: no sdist build, wheel install or venv action prints anything.
+        assert "INFO: From " not in built.stderr, built.stderr
         (house,) = bazel("cquery", label, "--output=files", startup=base).stdout.split()
         execroot = bazel("info", "execution_root", startup=base).stdout.strip()
         (wheel,) = (host_path(execroot) / house).glob("*.whl")
@@ -97,3 +154,36 @@ def test_the_same_sdist_built_in_two_clean_output_bases_gives_identical_wheels()
     first, second = _wheel_in_fresh_output_base("a"), _wheel_in_fresh_output_base("b")
     assert first.startswith(b"markupsafe-3.0.2-cp311-cp311-linux_x86_64.whl\n")
     assert first == second
+
+
+UNNEEDED = """
+[[package]]
+name = "never-needed"
+version = "1.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://x/never_needed-1.0-py3-none-any.whl", hash = "sha256:%s" }]
+""" % ("0" * 64)
+
+
+def test_a_lock_edit_reads_no_sdist_again_whose_own_inputs_are_unchanged():
+    copy = HERE.parent / ".crossbuild-relock"  # beside e2e/crossbuild, so that ../.. is still rules_xpy
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(HERE, copy, ignore=shutil.ignore_patterns("bazel-*", "__pycache__"))
+    try:
+        with fresh_output_base(BAZEL, copy, "crossbuild-relock") as base:
+            bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
+            external = host_path(bazel("info", "output_base", startup=base, cwd=copy).stdout.strip()) / "external"
+            (facts,) = [p for p in external.glob("*pypi__markupsafe__*/sdist.json")]
+            (wheel_build,) = external.glob("*pypi__markupsafe__*__wheel/BUILD.bazel")
+            read_at, resolved_at, build_text = (
+                facts.stat().st_mtime_ns,
+                wheel_build.stat().st_mtime_ns,
+                wheel_build.read_text(),
+            )
+            (copy / "uv.lock").write_text((copy / "uv.lock").read_text() + UNNEEDED)
+            bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
+            assert facts.stat().st_mtime_ns == read_at, "the sdist was read again although only the lock changed"
+            assert wheel_build.stat().st_mtime_ns != resolved_at, "the build requirements were not resolved again"
+            assert wheel_build.read_text() == build_text
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)

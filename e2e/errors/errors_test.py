@@ -10,6 +10,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from e2e_support import assert_no_python_traceback
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
@@ -47,8 +48,13 @@ def _build(module_extra: str, build_extra: str, target: str = "//:all") -> str:
 
 
 def _assert_one_clear_error(stderr: str, pattern: str) -> None:
-    assert "ERROR:" in stderr
-    assert re.search(pattern, stderr), f"no /{pattern}/ in:\n{stderr}"
+    """The build failed with rules_xpy's own message (`pattern`), once, and no Python traceback.
+
+    Bazel prints `ERROR:` on every failure, so the specific message is what counts.
+    """
+    found = re.findall(pattern, stderr)
+    assert found, f"no /{pattern}/ in:\n{stderr}"
+    assert_no_python_traceback(stderr)
 
 
 def test_binary_without_main_names_the_attribute():

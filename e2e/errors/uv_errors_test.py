@@ -124,3 +124,27 @@ def test_unknown_target_platform_name_lists_the_known_ones():
     body = f'source = {{ url = "{url}" }}\nwheels = [{{ hash = "sha256:{sha256}" }}]\n'
     err = _lock_build(HEAD.format(body=body), extra=', target_platforms = ["linux_riscv64"]')
     _assert_one_clear_error(err, r"unknown target platform 'linux_riscv64' \(target platforms\): use one of \[")
+
+
+def test_a_package_whose_markers_exclude_every_target_platform_says_which_and_where():
+    url, sha256 = _wheel()
+    lock = HEAD.format(body=f'source = {{ url = "{url}" }}\nwheels = [{{ hash = "sha256:{sha256}" }}]\n')
+    lock = lock.replace(
+        'dependencies = [{ name = "tiny" }]',
+        'dependencies = [{ name = "tiny" }, { name = "jsfetch", marker = "sys_platform == \'emscripten\'" }]',
+    )
+    lock += f"""
+[[package]]
+name = "jsfetch"
+version = "0.3"
+source = {{ url = "{url}" }}
+wheels = [{{ hash = "sha256:{sha256}" }}]
+"""
+    (HERE / "uv.lock").write_text(lock)
+    err = _build(UV.format(extra=', target_platforms = ["linux_x86_64", "windows_x86_64"]'), APP, "@pypi//jsfetch")
+    _assert_one_clear_error(
+        err,
+        r"jsfetch 0\.3 is in //:uv\.lock, but no target platform of the hub @pypi \(linux_x86_64, windows_x86_64\) "
+        r"needs it: the marker `sys_platform == 'emscripten'` of app's dependency on it is false on linux_x86_64, "
+        r"windows_x86_64\. Fix: depend on it only where its markers hold",
+    )

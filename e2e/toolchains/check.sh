@@ -20,7 +20,9 @@ python.archive(
 )
 EOM
 
-"$BAZEL" test //...
+# hermetic_test compares what it runs on with the host interpreter the archive was made from.
+host_prefix=$(python3 -c 'import sys; print(sys.base_prefix)')
+"$BAZEL" test --test_env=HOST_PREFIX="$host_prefix" //...
 
 # Hermetic: the binary runs from the archive, from bazel-bin and from copies.
 "$BAZEL" build //:whoami

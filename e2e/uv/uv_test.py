@@ -13,7 +13,6 @@ from e2e_support import fresh_output_base, host_path
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
-PYPI = "rules_xpy~~uv~pypi"  # canonical name of the hub on Bazel 7
 
 
 def bazel(*args: str, startup: tuple[str, ...] = (), env: dict[str, str] | None = None) -> str:
@@ -87,8 +86,16 @@ def _closure(plan: dict, platform: str, root: str) -> set[str]:
     return seen
 
 
+def hub_plan() -> Path:
+    """The hub's plan.json, found through Bazel (the hub's canonical name differs between Bazel versions)."""
+    location = bazel("query", "--output=location", "@pypi//:plan.json").strip()
+    return host_path(location.split(":", 1)[0])
+
+
 def test_a_build_fetches_exactly_its_closure(tmp_path):
-    plan = json.loads((host_path(bazel("info", "output_base").strip()) / "external" / PYPI / "plan.json").read_text())
+    plan_json = hub_plan()
+    hub = plan_json.parent.name  # the canonical name: rules_xpy~~uv~pypi on Bazel 7, rules_xpy++uv+pypi on 8
+    plan = json.loads(plan_json.read_text())
     want = {plan["packages"][p]["name"].replace("-", "_") for p in _closure(plan, "linux_x86_64", "requests")}
     # requests carries its `socks` extra (pysocks): the lock plans extras per package.
     assert want == {"requests", "certifi", "charset_normalizer", "idna", "urllib3", "pysocks"}
@@ -98,7 +105,7 @@ def test_a_build_fetches_exactly_its_closure(tmp_path):
         fetched = {
             m.group(1)
             for d in external.iterdir()
-            if (m := re.fullmatch(rf"{re.escape(PYPI)}__([a-z0-9_]+)__[0-9a-f]{{10}}", d.name)) and d.is_dir()
+            if (m := re.fullmatch(rf"{re.escape(hub)}__([a-z0-9_]+)__[0-9a-f]{{10}}", d.name)) and d.is_dir()
         }
     assert fetched == want
 

@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -288,13 +289,28 @@ def test_failure_after_files_were_written_leaves_output_empty(tmp_path, capsys):
     assert list(out.iterdir()) == []
 
 
-REAL_WHEEL = Path("/opt/pypi/files/find_libpython-0.5.1-py3-none-any.whl")
+REAL_WHEEL_URL = (
+    "https://files.pythonhosted.org/packages/34/1f/1d6079f4f0540aaa368aa20d89d98eda42f081c397a822c547340e32d1e3/"
+    "find_libpython-0.5.1-py3-none-any.whl"
+)
+REAL_WHEEL_SHA256 = "723a8cfe6fed255a1f58b53c62ed556fb340ec0d456e9863ebc01a5cc047607d"
 
 
-@pytest.mark.skipif(not REAL_WHEEL.is_file(), reason="no offline copy of a PyPI wheel on this machine")
-def test_real_pypi_wheel_installs_and_imports(tmp_path):
+@pytest.fixture(scope="module")
+def real_wheel(tmp_path_factory):
+    """find_libpython 0.5.1 from PyPI: Bazel's pinned fixture (tests/fixtures.bzl), else downloaded and checked."""
+    if os.environ.get("REAL_WHEEL"):
+        return Path(os.environ["RUNFILES_DIR"]) / os.environ["REAL_WHEEL"]
+    path = tmp_path_factory.mktemp("real") / REAL_WHEEL_URL.rpartition("/")[2]
+    with urllib.request.urlopen(REAL_WHEEL_URL, timeout=60) as response:
+        path.write_bytes(response.read())
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == REAL_WHEEL_SHA256
+    return path
+
+
+def test_real_pypi_wheel_installs_and_imports(tmp_path, real_wheel):
     out = tmp_path / "out"
-    assert run_main(REAL_WHEEL, out, "--package=find-libpython", "--version=0.5.1") == 0
+    assert run_main(real_wheel, out, "--package=find-libpython", "--version=0.5.1") == 0
     assert (out / "bin/find_libpython").read_text().startswith("#!/usr/bin/env python3\n")
     env = {**os.environ, "PYTHONPATH": str(out / "site-packages")}
     code = "import find_libpython, importlib.metadata as m; print(m.version('find_libpython'), find_libpython.__file__)"

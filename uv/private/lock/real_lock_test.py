@@ -1,18 +1,20 @@
-"""The reader and planner on a real uv.lock, resolved from PyPI by the pinned uv once per test session."""
+"""The reader and planner on a real uv.lock (testdata/real/uv.lock), resolved from PyPI by the pinned uv.
+
+Regenerate after changing testdata/real/pyproject.toml (same versions of uv as tools/setup_dev pins):
+
+    cd uv/private/lock/testdata/real && UV_PYTHON_DOWNLOADS=never uv lock --no-config --python python3.11
+"""
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import lock_plan
 import pytest
 import uv_lock
-import wheel_select
 import xpy.platforms as tp
+from xpy.platforms import wheel_tags
 
+LOCK = Path(__file__).parent / "testdata" / "real" / "uv.lock"
 COWSAY_URL = (
     "https://files.pythonhosted.org/packages/7e/b5/e8e802ddc7f5219417dc7d7953eec81ffe48ad129b793f3040361e4aff89/"
     "cowsay-6.0.tar.gz"
@@ -20,43 +22,12 @@ COWSAY_URL = (
 COWSAY_SHA256 = "47445cb273684618a1786db8e8d05ec9258455f7eb74893e5d0933daafeb44ba"
 # click 8.1 depends on colorama on Windows only; tqdm too. Native wheels: pyyaml, charset-normalizer, psutil
 # (abi3), markupsafe, cryptography (abi3), cffi.
-PYPROJECT = f"""
-[project]
-name = "xpy-demo"
-version = "0.1.0"
-requires-python = ">=3.11"
-dependencies = [
-    "click==8.1.8", "pyyaml", "charset-normalizer", "psutil", "markupsafe", "requests", "rich", "jinja2",
-    "cryptography", "tqdm", "attrs", "packaging",
-    "cowsay @ {COWSAY_URL}",
-]
-
-[project.optional-dependencies]
-socks = ["requests[socks]"]
-
-[dependency-groups]
-dev = ["pytest"]
-"""
 NATIVE = ["pyyaml", "charset-normalizer", "psutil", "markupsafe"]
 
 
-def _uv():
-    beside = Path(sys.executable).parent / "uv"
-    return str(beside) if beside.is_file() else shutil.which("uv")
-
-
 @pytest.fixture(scope="session")
-def lock_path(tmp_path_factory):
-    uv = _uv()
-    if uv is None:
-        pytest.skip("uv is neither next to sys.executable nor on PATH: run tools/setup_dev to install the pinned uv")
-    project = tmp_path_factory.mktemp("project")
-    (project / "pyproject.toml").write_text(PYPROJECT)
-    env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-    cmd = [uv, "lock", "--no-config", "--python", sys.executable]
-    done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, f"`uv lock` failed (network?):\n{done.stderr}"
-    return project / "uv.lock"
+def lock_path():
+    return LOCK
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +46,7 @@ def chosen(plan, package, platform):
 
 
 def platforms_of(filename):
-    return {t.platform for t in wheel_select.wheel_tags(filename)}
+    return {t.platform for t in wheel_tags(filename)}
 
 
 def test_reader_sees_the_project_and_the_direct_url_sdist(lock):
