@@ -3,6 +3,7 @@
 load(
     "//py/private:constraints.bzl",
     _TARGET_PLATFORM_ATTRS = "TARGET_PLATFORM_ATTRS",
+    _constraint_names = "constraint_names",
     _constraints_json = "constraints_json",
     _platform_combinations = "platform_combinations",
     _platform_constraints = "platform_constraints",
@@ -22,6 +23,7 @@ load(
 load("//py/private:versions.bzl", _TOOL_WHEELS = "TOOL_WHEELS")
 
 TARGET_PLATFORM_ATTRS = _TARGET_PLATFORM_ATTRS
+constraint_names = _constraint_names
 constraints_json = _constraints_json
 platform_combinations = _platform_combinations
 platform_constraints = _platform_constraints

@@ -43,7 +43,8 @@ def bazel(*args: str, startup: tuple[str, ...] = (), ok: bool = True) -> subproc
 
 def built_pexes(startup: tuple[str, ...] = ()) -> dict[str, Path]:
     """Build //:all_pexes (the app for the four targets, one invocation); target platform name -> PEX file."""
-    bazel("build", "//:all_pexes", startup=startup)
+    built = bazel("build", "//:all_pexes", startup=startup)
+    assert "INFO: From " not in built.stderr, built.stderr  # PyPex and WhlInstall are quiet on success
     execroot = host_path(bazel("info", "execution_root", startup=startup).stdout.strip())
     found = {}
     for rel in bazel("cquery", "--output=files", "//:all_pexes", startup=startup).stdout.split():

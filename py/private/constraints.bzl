@@ -40,6 +40,18 @@ def platform_constraints(os, cpu, libc = ""):
         out.append(LIBC_CONSTRAINTS[libc or "glibc"])
     return out
 
+def constraint_names(os, cpu, libc = ""):
+    """The constraints of (os, cpu, libc) as users write them in a `platform()`, for messages.
+
+    Args:
+      os: str.
+      cpu: str.
+      libc: str, or "" (none named).
+    Returns:
+      list of str, e.g. ["@platforms//os:linux", "@platforms//cpu:x86_64", "@rules_xpy//py/libc:musl"].
+    """
+    return ["@platforms//os:" + os, "@platforms//cpu:" + cpu] + (["@rules_xpy//py/libc:" + libc] if libc else [])
+
 def platform_combinations():
     """Every (os, cpu, libc) of the model; libc is "" off Linux.
 

@@ -268,6 +268,7 @@ def test_backend_failure_shows_the_tail_of_its_output_then_one_error(tmp_path):
         tmp_path / "sandbox",
         sdist,
         out,
+        f"--log={tmp_path / 'build.log'}",
         "--package=demo",
         "--version=1.0",
         "--kind=pure",
@@ -279,6 +280,9 @@ def test_backend_failure_shows_the_tail_of_its_output_then_one_error(tmp_path):
     assert "kaboom: no compiler" in done.stderr
     assert "noise line 10\n" not in done.stderr
     assert error_line(done.stderr).startswith("ERROR: build failed for demo 1.0: ")
+    log = tmp_path / "build.log"
+    assert f"---- the whole output: {log}\n" in done.stderr
+    assert "noise line 10\n" in log.read_text()  # the whole of it
     assert done.stdout == ""
     assert_clean(tmp_path / "sandbox", out)
 

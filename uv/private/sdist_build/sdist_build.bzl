@@ -9,7 +9,7 @@ target.
 """
 
 load("//py:defs.bzl", "PyPackageInfo")
-load("//py:utils.bzl", "PY_TOOLS_EXEC_GROUP", "TARGET_PLATFORM_ATTRS", "TARGET_TOOLCHAIN", "display_label", "py_tools_exec_groups", "target_platform")
+load("//py:utils.bzl", "PY_TOOLS_EXEC_GROUP", "TARGET_PLATFORM_ATTRS", "TARGET_TOOLCHAIN", "constraint_names", "display_label", "py_tools_exec_groups", "target_platform")
 load("//uv/private:providers.bzl", "UvTargetPlatformInfo")
 load(":sdist_build_action.bzl", "sdist_build_action")
 
@@ -33,7 +33,7 @@ def _native_interpreter(ctx, target):
             platform,
             " ".join([p for p in (target.os, target.cpu, target.libc) if p]),
             " and libc" if target.libc else "",
-            ", ".join(["@platforms//os:" + target.os, "@platforms//cpu:" + target.cpu] + (["@rules_xpy//py/libc:" + target.libc] if target.libc else [])),
+            ", ".join(constraint_names(target.os, target.cpu, target.libc)),
             ctx.attr.package,
         ))
     toolchain = group.toolchains[TARGET_TOOLCHAIN]
