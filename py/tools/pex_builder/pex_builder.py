@@ -31,6 +31,7 @@ from typing import Any
 from xpy.binaries import BinaryFormatError, scan_zip
 from xpy.errors import XpyError
 from xpy.platforms import TargetPlatform, target_of, wheel_tags
+from xpy.wheels import check_wheel
 
 __all__ = [
     "LAYOUTS",
@@ -44,6 +45,7 @@ __all__ = [
     "WheelError",
     "build_parser",
     "build_pex",
+    "check",
     "main",
     "pex_path",
     "plan",
@@ -154,6 +156,14 @@ def read_wheel(path: Path) -> Wheel:
     return Wheel(path, name, version, tuple(sorted((t.interpreter, t.abi, t.platform) for t in tags)))
 
 
+def check(wheel: Wheel) -> None:
+    """The wheel is well formed (xpy.wheels: dist-info, METADATA, RECORD hashes, paths, script names)."""
+    try:
+        check_wheel(wheel.path)
+    except XpyError as e:
+        raise WheelError(e.what, wheel.filename, e.fix) from None
+
+
 def wheel_misfit(wheel: Wheel, target: TargetPlatform) -> str | None:
     """Why `wheel` does not fit `target` (its tags, then its native files); None if it fits."""
     reason = target.misfit(wheel.filename)
@@ -190,6 +200,7 @@ def _python_version(given: str, wheels: Sequence[Wheel], label: str) -> str:
 
 
 def _check_wheel(wheel: Wheel, target: TargetPlatform | None) -> None:
+    check(wheel)
     reason = wheel_misfit(wheel, target) if target else None
     if reason:
         assert target is not None

@@ -1,15 +1,16 @@
 """Install one wheel file into a directory, as the `WhlInstall` action does.
 
-The output directory gets the wheel's files in a fixed layout: `site-packages/`
-(purelib and platlib), `bin/` (scripts, including console-script launchers with
-a `#!/usr/bin/env python3` shebang), `data/` and `include/` (headers). The
-installation is done by the pinned `installer` library after the wheel's RECORD
-has been checked (every file listed, hashes and sizes matching). The result is
-deterministic: the same wheel gives the same bytes and file modes, whatever
+The wheel is checked first by rules_xpy's one wheel reader (`xpy.wheels`:
+dist-info, METADATA name and version, RECORD hashes and sizes of every member,
+paths, `.data` schemes, script names, sizes), then installed by the pinned
+`installer` library into a fixed layout: `site-packages/` (purelib and
+platlib), `bin/` (scripts, including console-script launchers with a
+`#!/usr/bin/env python3` shebang), `data/` and `include/` (headers). The result
+is deterministic: the same wheel gives the same bytes and file modes, whatever
 the umask. With `--target-os`/`--target-cpu` (and `--target-libc`) the wheel
 must fit that platform (`xpy.platforms`): by its tags, and every native file it
 installs by its ELF, Mach-O or PE header. On an error the output directory is
-left empty.
+left empty, and the error is one `ERROR:` line naming the wheel.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from installer.exceptions import InstallerError, InvalidWheelSource
 from installer.records import InvalidRecordEntry, RecordEntry
 from installer.scripts import Script
 from installer.sources import WheelFile
-from installer.utils import Scheme, canonicalize_name, parse_metadata_file
+from installer.utils import Scheme
 from xpy.binaries import BinaryFormatError, scan_tree
+from xpy.errors import XpyError
 from xpy.platforms import TargetPlatform, target_of
+from xpy.wheels import NotAWheelError, UnsafeWheelError, WheelError, check_wheel
 
 if TYPE_CHECKING:
     from installer.scripts import ScriptSection
@@ -43,11 +46,9 @@ if TYPE_CHECKING:
 __all__ = [
     "INSTALLER",
     "INTERPRETER",
-    "InstallError",
-    "InvalidWheelError",
     "NotAWheelError",
     "UnsafeWheelError",
-    "WheelMismatchError",
+    "WheelError",
     "WrongPlatformError",
     "build_parser",
     "install_wheel",
@@ -61,43 +62,11 @@ INTERPRETER = "/usr/bin/env python3"
 INSTALLER = b"rules_xpy\n"
 """Contents of the `INSTALLER` file written into the dist-info directory."""
 
-_REQUIRED_DIST_INFO = ("WHEEL", "METADATA", "RECORD")
 
-
-class InstallError(Exception):
-    """Bad input: printed as one `ERROR:` line, followed by `fix`."""
-
-    fix = "check the wheel file given with --wheel"
-
-
-class NotAWheelError(InstallError):
-    """The file is missing, not a zip archive, or not named like a wheel."""
-
-    fix = "--wheel must be a .whl file under its original file name; download it again"
-
-
-class InvalidWheelError(InstallError):
-    """The archive breaks the wheel format (dist-info, WHEEL, RECORD, contents)."""
-
-    fix = "the wheel is broken or was altered: rebuild it or download it again and check its sha256"
-
-
-class UnsafeWheelError(InvalidWheelError):
-    """The wheel would write outside the output directory."""
-
-    fix = "do not install this wheel; report it to its publisher"
-
-
-class WheelMismatchError(InstallError):
-    """The wheel is not the distribution or version it was expected to be."""
-
-    fix = "check the --package/--version given for this wheel against the lock file entry it came from"
-
-
-class WrongPlatformError(InstallError):
+class WrongPlatformError(WheelError):
     """The wheel, or a native file in it, is not for the target platform."""
 
-    fix = (
+    default_fix = (
         "depend on a wheel for the target platform (re-lock, or build the package from its sdist for it), "
         "or build for the platform the wheel is for"
     )
@@ -129,50 +98,6 @@ class _Destination(SchemeDictionaryDestination):
             return self.write_file(Scheme("scripts"), name, stream, is_executable=True)
 
 
-def _norm_version(version: str) -> str:
-    return version.strip().lower().replace("_", "-")
-
-
-def _check_name(source: WheelFile, package: str | None, version: str | None) -> None:
-    if package is not None and canonicalize_name(source.distribution) != canonicalize_name(package):
-        raise WheelMismatchError(f"wheel is of package {source.distribution!r}, not {package!r}")
-    if version is not None and _norm_version(source.version) != _norm_version(version):
-        raise WheelMismatchError(f"wheel is of {source.distribution} version {source.version!r}, not {version!r}")
-
-
-def _check_paths(zf: zipfile.ZipFile) -> None:
-    for name in zf.namelist():
-        parts = name.split("/")
-        if name.startswith("/") or ".." in parts or (parts[0][1:2] == ":"):
-            raise UnsafeWheelError(f"archive member {name!r} would be installed outside the output directory")
-
-
-def _check_dist_info(source: WheelFile) -> None:
-    try:
-        dist_info = source.dist_info_dir
-    except ValueError as e:
-        raise InvalidWheelError(str(getattr(e, "reason", e))) from None
-    present = set(source.dist_info_filenames)
-    for name in _REQUIRED_DIST_INFO:
-        if name not in present:
-            raise InvalidWheelError(f"wheel has no {dist_info}/{name}")
-    try:
-        wheel_version = parse_metadata_file(source.read_dist_info("WHEEL"))["Wheel-Version"]
-    except UnicodeDecodeError:
-        raise InvalidWheelError(f"{dist_info}/WHEEL is not UTF-8 text") from None
-    if not (wheel_version and wheel_version.startswith("1.")):
-        raise InvalidWheelError(f"{dist_info}/WHEEL has Wheel-Version {wheel_version!r}, only 1.x is supported")
-
-
-def _check_record(zf: zipfile.ZipFile, source: WheelFile) -> None:
-    try:
-        source.validate_record(validate_contents=True)
-    except source.validation_error as e:
-        issues = [str(i).removeprefix(f"In {zf.filename}, ") for i in getattr(e, "issues", [str(e)])]
-        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
-        raise InvalidWheelError(f"RECORD check failed: {issues[0]}{more}") from None
-
-
 def _describe(e: BaseException) -> str:
     # InvalidWheelSource(source, message) and KeyError(message) print badly with str().
     text = str(e.args[-1]) if isinstance(e, InvalidWheelSource | KeyError) and e.args else str(e)
@@ -188,33 +113,21 @@ def _check_fits(wheel: Path, output: Path, target: TargetPlatform | None) -> Non
         try:
             reason = target.wheel_misfit(wheel.name, scan_tree(output))
         except BinaryFormatError as e:
-            raise InvalidWheelError(f"a native file is damaged: {e.what}") from None
+            raise WheelError(f"a native file is damaged: {e.what}") from None
     if reason:
         raise WrongPlatformError(f"wheel {wheel.name} does not fit the target platform {target.describe()}: {reason}")
 
 
 def _install(wheel: Path, output: Path, package: str | None, version: str | None) -> None:
-    if not wheel.is_file():
-        raise NotAWheelError("wheel file does not exist")
-    try:
-        zf = zipfile.ZipFile(wheel)
-    except (zipfile.BadZipFile, OSError):
-        raise NotAWheelError("file is not a zip archive") from None
-    with zf:
+    check_wheel(wheel, package, version)
+    with zipfile.ZipFile(wheel) as zf:
         try:
             source = WheelFile(zf)
-        except ValueError:
-            raise NotAWheelError("file name is not <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl") from None
-        _check_name(source, package, version)
-        _check_paths(zf)
-        _check_dist_info(source)
-        try:
-            _check_record(zf, source)
             destination = _Destination(scheme_dirs(output), interpreter=INTERPRETER, script_kind="posix")
             install(source, destination, additional_metadata={"INSTALLER": INSTALLER})
         except FileExistsError as e:
             where = os.path.relpath(e.filename, output) if e.filename else str(e)
-            raise InvalidWheelError(f"wheel installs two files at {where}") from None
+            raise WheelError(f"the wheel installs two files at {where}") from None
         except (
             InstallerError,
             InvalidRecordEntry,
@@ -226,7 +139,7 @@ def _install(wheel: Path, output: Path, package: str | None, version: str | None
             configparser.Error,
             AssertionError,  # installer asserts on malformed entry points
         ) as e:
-            raise InvalidWheelError(f"cannot install the wheel: {_describe(e)}") from None
+            raise WheelError(f"cannot install the wheel: {_describe(e)}") from None
 
 
 def _empty_dir(path: Path) -> None:
@@ -269,7 +182,7 @@ def install_wheel(
 ) -> None:
     """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
-    Raises InstallError for bad input, or for a wheel that does not fit `target`; `output` is then left empty.
+    Raises WheelError for bad input, or for a wheel that does not fit `target`; `output` is then left empty.
     """
     wheel = find_wheel(wheel)
     output.mkdir(parents=True, exist_ok=True)
@@ -305,9 +218,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc)
         install_wheel(args.wheel, args.output, args.package, args.version, target)
-    except InstallError as e:
-        what = " ".join(str(e).split())
-        print(f"ERROR: {what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
+    except XpyError as e:
+        print(f"ERROR: {e.what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
         return 1
     return 0
 

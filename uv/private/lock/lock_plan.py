@@ -38,20 +38,20 @@ import functools
 import json
 import re
 import sys
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fields import MAX_LOCK_BYTES, Fields, parse_toml, read_text
 from lock_errors import LockError, LockFormatError
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from uv_lock import Dependency, File, Lock, Package, read_lock
 from wheel_select import choose
 from xpy.errors import XpyError, report
+from xpy.markers import MarkerError, check_marker, evaluate
 from xpy.platforms import TargetPlatform, load_platforms
 
 __all__ = ["Selection", "build_parser", "file_id", "main", "make_plan"]
@@ -116,7 +116,7 @@ class _Graph:
 
 @functools.cache
 def _holds(marker: str, platform: TargetPlatform) -> bool:
-    return Marker(marker).evaluate(platform.marker_environment())
+    return evaluate(check_marker(marker), platform.marker_environment())
 
 
 def _edges(package: Package, kind: str, name: str) -> Iterable[Dependency]:
@@ -172,9 +172,8 @@ def _walk(
                 if dep.marker and not _holds(dep.marker, platform):
                     excluded.setdefault(graph.resolve(dep, package), []).append((package.name, dep.marker))
                     continue
-            except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as e:
-                reason = str(e).splitlines()[0]  # packaging adds lines pointing at the column
-                what = f"marker {dep.marker!r} of dependency {dep.name!r} cannot be evaluated ({reason})"
+            except MarkerError as e:
+                what = f"the marker of dependency {dep.name!r} on {platform.name}: {e.what}"
                 raise LockFormatError(what, graph.lock.path, "regenerate the lock", package.name) from None
             target = graph.resolve(dep, package)
             if target != pid:
@@ -280,21 +279,24 @@ def _file_entry(file: File) -> dict[str, Any]:
 
 def read_no_binary(pyproject: Path) -> tuple[set[str], bool]:
     """`[tool.uv] no-binary-package` (normalized names) and `no-binary` (all packages) of a pyproject.toml."""
-    try:
-        uv = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("uv", {})
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise LockError(f"cannot read it: {e}", str(pyproject), "pass the project's pyproject.toml") from None
-    names = uv.get("no-binary-package", [])
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise LockError("[tool.uv] no-binary-package is not a list of names", str(pyproject), "fix the setting")
-    return {canonicalize_name(n) for n in names}, uv.get("no-binary") is True
+    shown = str(pyproject)
+    data = parse_toml(read_text(pyproject, shown, "pass the project's pyproject.toml"), shown, "fix the file")
+    r = Fields(shown, fix="fix the [tool.uv] settings")
+    uv = r.get(r.get(data, "tool", dict, "pyproject.toml") or {}, "uv", dict, "[tool]") or {}
+    names = r.strings(uv, "no-binary-package", "[tool.uv]")
+    every = r.get(uv, "no-binary", bool, "[tool.uv]")
+    return {r.name(n, "[tool.uv] no-binary-package entry") for n in names}, every is True
 
 
 def _read_bytes(path: Path, fix: str) -> bytes:
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_LOCK_BYTES + 1)
     except OSError as e:
         raise LockError(f"cannot read it: {e.strerror}", str(path), fix) from None
+    if len(data) > MAX_LOCK_BYTES:
+        raise LockError(f"the file is larger than {MAX_LOCK_BYTES} bytes", str(path), fix)
+    return data
 
 
 def build_parser() -> argparse.ArgumentParser:

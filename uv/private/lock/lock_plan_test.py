@@ -191,9 +191,23 @@ def test_bad_marker_is_an_error_naming_the_package():
     with pytest.raises(LockFormatError) as e:
         plan(text, [LINUX])
     line = str(e.value)
-    assert line.startswith("marker 'os_name =' of dependency 'click' cannot be evaluated (Expected marker operator")
+    assert line.startswith(
+        "the marker of dependency 'click': marker 'os_name =' does not parse (Expected marker operator"
+    )
     assert line.endswith(" (uv.lock/app): regenerate the lock")
     assert "\n" not in line
+
+
+@pytest.mark.parametrize(
+    "marker", ["python_version > 'abc'", "python_full_version < 'x.y'", "implementation_version == '3.*x'"]
+)
+def test_a_version_comparison_with_a_non_version_is_an_error_not_false(marker):
+    text = APP.replace('{ name = "click" }, { name = "a" }', f'{{ name = "click", marker = "{marker}" }}')
+    with pytest.raises(
+        LockFormatError,
+        match=r"the marker of dependency 'click': marker .* compares \w+ with '.*', which is not a version \(uv.lock/app\)",
+    ):
+        plan(text, [LINUX])
 
 
 def test_python_outside_requires_python_is_an_error():
@@ -244,7 +258,19 @@ def test_no_binary_settings_are_read_from_pyproject(tmp_path):
     pyproject.write_text("[tool.uv]\nno-binary = true\n")
     assert lock_plan.read_no_binary(pyproject) == (set(), True)
     pyproject.write_text("[tool.uv\n")
-    with pytest.raises(LockError, match="cannot read it"):
+    with pytest.raises(LockError, match="not valid TOML"):
+        lock_plan.read_no_binary(pyproject)
+    for text, message in [
+        ('tool = "uv"\n', "`tool` of pyproject.toml is a str, not a dict"),
+        ("[tool]\nuv = 1\n", "`uv` of \\[tool\\] is a int, not a dict"),
+        ("[tool.uv]\nno-binary = 1\n", "`no-binary` of \\[tool.uv\\] is a int, not a bool"),
+        ('[tool.uv]\nno-binary-package = ["a/b"]\n', "entry 'a/b' is not a valid package name"),
+    ]:
+        pyproject.write_text(text)
+        with pytest.raises(LockError, match=message):
+            lock_plan.read_no_binary(pyproject)
+    pyproject.write_bytes(b"[tool.uv]\n\xff = 1\n")
+    with pytest.raises(LockError, match=r"the file is not UTF-8 \(byte 10\)"):
         lock_plan.read_no_binary(pyproject)
 
 

@@ -16,15 +16,13 @@ Package, extra and group names are normalized (PEP 503) as uv writes them.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from lock_errors import LockFormatError, LockSyntaxError, UnsupportedSourceError
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from fields import Fields, parse_toml, read_text
+from lock_errors import LockFormatError, UnsupportedSourceError
 
 __all__ = ["Dependency", "File", "Lock", "Package", "Source", "parse_lock", "read_lock"]
 
@@ -88,43 +86,13 @@ class Lock:
     packages: tuple[Package, ...]
 
 
-class _Reader:
-    """Typed access to one TOML table, raising errors that name the file and package."""
-
-    def __init__(self, file: str, package: str | None = None) -> None:
-        self.file = file
-        self.package = package
-
-    def error(self, what: str, fix: str = "regenerate the lock with `uv lock`") -> LockFormatError:
-        return LockFormatError(what, self.file, fix, self.package)
-
-    def get(self, table: Mapping[str, Any], key: str, kind: type, what: str, required: bool = False) -> Any:
-        value = table.get(key)
-        if value is None:
-            if required:
-                raise self.error(f"{what} has no `{key}`")
-            return None
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.error(f"`{key}` of {what} is a {type(value).__name__}, not a {kind.__name__}")
-        return value
-
-    def strings(self, table: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
-        """An optional array of strings, as a tuple."""
-        values = self.get(table, key, list, what) or []
-        if not all(isinstance(v, str) for v in values):
-            raise self.error(f"`{key}` of {what} is not an array of strings")
-        return tuple(values)
-
-
-def _filename(url: str) -> str:
-    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-
-
-def _source(r: _Reader, table: Mapping[str, Any]) -> Source:
+def _source(r: Fields, table: Mapping[str, Any]) -> Source:
     src = r.get(table, "source", dict, "the package", required=True)
     for kind in (*_FETCHED, *_FIRST_PARTY):
         if kind in src:
             location = r.get(src, kind, str, "the source", required=True)
+            if kind in _FETCHED:
+                r.url(location, f"the {kind} source")
             return Source("first_party" if kind in _FIRST_PARTY else kind, location, kind)
     if "git" in src:
         raise UnsupportedSourceError(
@@ -141,7 +109,7 @@ def _source(r: _Reader, table: Mapping[str, Any]) -> Source:
     )
 
 
-def _file(r: _Reader, table: Any, kind: str, source: Source) -> File:
+def _file(r: Fields, table: Any, kind: str, source: Source, package: str, version: str | None) -> File:
     what = "the sdist" if kind == "sdist" else "a wheel entry"
     if not isinstance(table, dict):
         raise r.error(f"{what} is not a table")
@@ -150,59 +118,76 @@ def _file(r: _Reader, table: Any, kind: str, source: Source) -> File:
         if source.kind != "url":
             raise r.error(f"{what} has no `url`", "only remote indexes are supported: lock against an https index")
         url = source.location  # a direct-URL package: the source URL is the file
+    r.url(url, what)
     sha256 = r.get(table, "hash", str, what, required=True)
     if not _HASH.fullmatch(sha256):
         raise r.error(f"{what} has hash {sha256!r}, not sha256:<64 hex digits>", "lock against an index serving sha256")
-    size = r.get(table, "size", int, what)
-    name = _filename(url)
-    if kind == "wheel":
-        try:
-            parse_wheel_filename(name)
-        except InvalidWheelFilename as e:
-            raise r.error(f"bad wheel file name {name!r} ({e})", "fix the index or the URL") from None
+    size = r.size(r.get(table, "size", int, what), what)
+    # A direct URL may name an sdist freely (a release archive); an index's files are named for the package.
+    if kind == "sdist" and source.kind == "url":
+        name = r.filename(url, "archive", package, None, what)
+    else:
+        name = r.filename(url, kind, package, version, what)
     return File(kind, url, sha256[len("sha256:") :].lower(), size, name)
 
 
-def _deps(r: _Reader, items: Any, what: str) -> tuple[Dependency, ...]:
+def _deps(r: Fields, items: Any, what: str) -> tuple[Dependency, ...]:
     if not isinstance(items, list):
         raise r.error(f"{what} is not an array")
     deps = []
     for item in items:
         if not isinstance(item, dict):
             raise r.error(f"an entry of {what} is not a table")
-        name = r.get(item, "name", str, f"an entry of {what}", required=True)
+        name = r.name(r.get(item, "name", str, f"an entry of {what}", required=True), f"a dependency in {what}")
         extras = r.strings(item, "extra", f"dependency {name!r}")
+        version = r.get(item, "version", str, f"dependency {name!r}")
+        marker = r.get(item, "marker", str, f"dependency {name!r}")
         deps.append(
             Dependency(
-                name=canonicalize_name(name),
-                marker=r.get(item, "marker", str, f"dependency {name!r}"),
-                extras=tuple(sorted(canonicalize_name(e) for e in extras)),
-                version=r.get(item, "version", str, f"dependency {name!r}"),
+                name=name,
+                marker=r.marker(marker, f"the marker of dependency {name!r}"),
+                extras=tuple(sorted(r.name(e, f"an extra of dependency {name!r}") for e in extras)),
+                version=None if version is None else r.version(version, f"the version of dependency {name!r}"),
             )
         )
     return tuple(deps)
 
 
-def _groups(r: _Reader, table: Mapping[str, Any], key: str) -> dict[str, tuple[Dependency, ...]]:
+def _groups(r: Fields, table: Mapping[str, Any], key: str) -> dict[str, tuple[Dependency, ...]]:
     groups = r.get(table, key, dict, "the package") or {}
-    return {canonicalize_name(g): _deps(r, items, f"`{key}.{g}`") for g, items in groups.items()}
+    return {r.name(g, f"a group of `{key}`"): _deps(r, items, f"`{key}.{g}`") for g, items in groups.items()}
+
+
+def _wheels(r: Fields, table: Mapping[str, Any], source: Source, name: str, version: str | None) -> tuple[File, ...]:
+    files = [_file(r, w, "wheel", source, name, version) for w in r.get(table, "wheels", list, "the package") or []]
+    seen: dict[str, File] = {}
+    for f in files:
+        if f.filename in seen:
+            same = "with the same hash" if seen[f.filename].sha256 == f.sha256 else "with different hashes"
+            raise r.error(f"the wheel {f.filename} is listed twice, {same}")
+        seen[f.filename] = f
+    return tuple(files)
 
 
 def _package(file: str, table: Any) -> Package:
     if not isinstance(table, dict):
-        raise _Reader(file).error("a `[[package]]` entry is not a table")
-    name = _Reader(file).get(table, "name", str, "a `[[package]]` table", required=True)
-    r = _Reader(file, canonicalize_name(name))
+        raise Fields(file).error("a `[[package]]` entry is not a table")
+    top = Fields(file)
+    name = top.name(top.get(table, "name", str, "a `[[package]]` table", required=True), "the package name")
+    r = Fields(file, name)
     source = _source(r, table)
     version = r.get(table, "version", str, "the package", required=source.kind != "first_party")
+    if version is not None:
+        r.version(version, "the package version")
     sdist = r.get(table, "sdist", dict, "the package")
-    wheels = r.get(table, "wheels", list, "the package") or []
+    if sdist is not None and source.kind != "first_party":
+        sdist = _file(r, sdist, "sdist", source, name, version)
     return Package(
-        name=canonicalize_name(name),
+        name=name,
         version=version,
         source=source,
-        sdist=None if sdist is None or source.kind == "first_party" else _file(r, sdist, "sdist", source),
-        wheels=() if source.kind == "first_party" else tuple(_file(r, w, "wheel", source) for w in wheels),
+        sdist=None if source.kind == "first_party" else sdist,
+        wheels=() if source.kind == "first_party" else _wheels(r, table, source, name, version),
         dependencies=_deps(r, table.get("dependencies", []), "`dependencies`"),
         optional_dependencies=_groups(r, table, "optional-dependencies"),
         dev_dependencies=_groups(r, table, "dev-dependencies"),
@@ -211,29 +196,28 @@ def _package(file: str, table: Any) -> Package:
 
 def parse_lock(text: str, path: str) -> Lock:
     """Parse the text of a uv.lock; `path` only names the file in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise LockSyntaxError(f"not valid TOML: {e}", path, "fix the file or regenerate it with `uv lock`") from None
-    r = _Reader(path)
+    data = parse_toml(text, path, "fix the file or regenerate it with `uv lock`")
+    r = Fields(path, fix="regenerate the lock with `uv lock`")
     version = data.get("version")
     if version != 1:
         raise r.error(f"lock format version {version!r} is not supported (only 1)")
     manifest = r.get(data, "manifest", dict, "the lock") or {}
+    packages = tuple(_package(path, p) for p in r.get(data, "package", list, "the lock") or [])
+    seen: set[tuple[str, str | None]] = set()
+    for p in packages:
+        if (p.name, p.version) in seen:
+            raise LockFormatError(f"{p.name} {p.version} is in the lock twice", path, "regenerate the lock", p.name)
+        seen.add((p.name, p.version))
     return Lock(
         path=path,
         requires_python=r.get(data, "requires-python", str, "the lock"),
         resolution_markers=r.strings(data, "resolution-markers", "the lock"),
-        members=tuple(canonicalize_name(m) for m in r.strings(manifest, "members", "`[manifest]`")),
-        packages=tuple(_package(path, p) for p in r.get(data, "package", list, "the lock") or []),
+        members=tuple(r.name(m, "a workspace member") for m in r.strings(manifest, "members", "`[manifest]`")),
+        packages=packages,
     )
 
 
 def read_lock(path: Path, name: str | None = None) -> Lock:
     """Read and parse the uv.lock at `path`; `name` (default: the path) names it in errors and the plan."""
     shown = name or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise LockFormatError(f"cannot read the lock: {e.strerror}", shown, "pass the path of a uv.lock") from None
-    return parse_lock(text, shown)
+    return parse_lock(read_text(path, shown, "pass the path of a uv.lock"), shown)

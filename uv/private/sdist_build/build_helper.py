@@ -30,7 +30,7 @@ from pathlib import Path
 
 from backend import BuildFailedError, build_environment, build_wheel
 from wheel_check import WheelError, check_executor, check_wheel
-from xpy.archives import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMBERS, ArchiveError, Limits, unpack_archive
+from xpy.archives import DEFAULT_LIMITS, ArchiveError, Limits, unpack_archive
 from xpy.errors import XpyError
 from xpy.platforms import PlatformError, TargetPlatform, parse_platform, target_of
 
@@ -175,8 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--env", type=_env_pair, action="append", default=[], metavar="KEY=VALUE", help="set for the build backend"
     )
-    parser.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, help="limit of the unpacked size")
-    parser.add_argument("--max-members", type=_positive, default=DEFAULT_MAX_MEMBERS, help="limit of archive members")
+    parser.add_argument(
+        "--max-bytes", type=_positive, default=DEFAULT_LIMITS.max_bytes, help="limit of the unpacked size"
+    )
+    parser.add_argument(
+        "--max-members", type=_positive, default=DEFAULT_LIMITS.max_members, help="limit of archive members"
+    )
     return parser
 
 

@@ -438,12 +438,12 @@ HOSTILE = {
     ),
     "char-device": (
         lambda d: make_tar(d / "s.tar.gz", [PYPROJECT, tar_special("demo-1.0/null", tarfile.CHRTYPE)]),
-        "is a device file",
+        "is a character device",
         "demo-1.0/null",
     ),
     "block-device": (
         lambda d: make_tar(d / "s.tar.gz", [PYPROJECT, tar_special("demo-1.0/sda", tarfile.BLKTYPE)]),
-        "is a device file",
+        "is a block device",
         "demo-1.0/sda",
     ),
     "fifo": (
@@ -520,7 +520,7 @@ def _write(path, data):
 BROKEN = {
     "not-an-archive": (lambda d: _write(d / "s.tar.gz", b"not gzip"), "cannot read the archive"),
     "wrong-suffix": (lambda d: _write(d / "s.whl", b""), "does not end with one of .tar.gz, .tgz"),
-    "missing": (lambda d: d / "nope.tar.gz", "the archive does not exist"),
+    "missing": (lambda d: d / "nope.tar.gz", "the archive nope.tar.gz does not exist"),
     "no-project": (
         lambda d: make_tar(d / "s.tar.gz", [tar_file("demo-1.0/README")]),
         "sdist has 0 top-level directories",

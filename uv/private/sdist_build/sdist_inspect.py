@@ -42,22 +42,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import lzma
 import sys
-import tarfile
 import tomllib
-import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
+from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+from xpy.archives import ArchiveError, Limits, read_archive
 from xpy.errors import XpyError, report
+from xpy.markers import MarkerError, check_marker, evaluate
 from xpy.starlark import literal
 
 __all__ = [
@@ -77,7 +75,11 @@ __all__ = [
 ]
 
 LEGACY_REQUIRES = ("setuptools>=40.8.0", "wheel")
-_TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
+MAX_PYPROJECT_BYTES = 4 * 1024 * 1024
+"""The largest pyproject.toml the inspection reads."""
+
+INSPECT_LIMITS = Limits(seconds=120.0)
+"""The inspection reads each archive within two minutes (it writes nothing, so the byte limits only bound time)."""
 _PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 _NATIVE_SUFFIXES = frozenset(
     {".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".pyx", ".pxd", ".rs", ".f", ".f90", ".go"}
@@ -157,56 +159,29 @@ def _first_line(e: Exception) -> str:
     return (str(e).splitlines() or [type(e).__name__])[0]
 
 
-def _clean_name(name: str, filename: str) -> str:
-    """An archive member name without `./`, refusing absolute paths and `..`."""
-    path = PurePosixPath(name.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts:
-        raise InspectError(
-            f"the sdist has a member with an unsafe path {name!r}",
-            filename,
-            "an sdist holds relative paths inside its project directory; use another version, or one with a wheel",
-        )
-    return "/".join(p for p in path.parts if p != ".")
-
-
-def _members(path: Path) -> tuple[list[tuple[str, bool]], dict[str, bytes]]:
-    """(name, is regular file) of every member, and the bytes of the pyproject.toml candidates."""
-    lower = path.name.lower()
+def _members(path: Path, limits: Limits) -> tuple[list[tuple[str, bool]], dict[str, bytes]]:
+    """(name, is regular file) of every member, and the bytes of the pyproject.toml candidates (bounded)."""
     entries: list[tuple[str, bool]] = []
     tomls: dict[str, bytes] = {}
-    if lower.endswith(".zip"):
-        with zipfile.ZipFile(path) as z:
-            for info in z.infolist():
-                name = _clean_name(info.filename, path.name)
-                entries.append((name, not info.is_dir()))
-                if name.count("/") <= 1 and name.rpartition("/")[2] == "pyproject.toml":
-                    tomls[name] = z.read(info)
-        return entries, tomls
-    if lower.endswith(_TAR_SUFFIXES):
-        with tarfile.open(path, "r:*") as t:
-            for member in t:
-                name = _clean_name(member.name, path.name)
-                entries.append((name, member.isfile()))
-                if member.isfile() and name.count("/") <= 1 and name.rpartition("/")[2] == "pyproject.toml":
-                    data = t.extractfile(member)
-                    if data is not None:
-                        tomls[name] = data.read()
-        return entries, tomls
-    raise InspectError(
-        "unknown sdist archive format",
-        path.name,
-        "rules_xpy reads .tar.gz, .tgz, .tar.bz2, .tar.xz, .tar and .zip sdists; use a version with such an sdist",
-    )
+    for member, data in read_archive(path, limits):
+        entries.append((member.name, member.kind == "file"))
+        if data is not None and member.name.count("/") <= 1 and member.name.rpartition("/")[2] == "pyproject.toml":
+            if member.size > MAX_PYPROJECT_BYTES:
+                raise InspectError(
+                    f"the sdist's {member.name} is {member.size} bytes, more than {MAX_PYPROJECT_BYTES}",
+                    path.name,
+                    "a pyproject.toml is a few kilobytes; this sdist is malformed or hostile: use another version",
+                )
+            tomls[member.name] = data.read(MAX_PYPROJECT_BYTES + 1)
+    return entries, tomls
 
 
-def read_sdist(path: Path) -> Sdist:
-    """The project directory, files and pyproject.toml of the sdist at `path`, read in memory."""
+def read_sdist(path: Path, limits: Limits = INSPECT_LIMITS) -> Sdist:
+    """The project directory, files and pyproject.toml of the sdist at `path`, read in memory (xpy.archives)."""
     try:
-        entries, tomls = _members(path)
-    except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as e:
-        raise InspectError(
-            f"cannot read the sdist ({_first_line(e)})", path.name, "check the download (sha256 in the lock)"
-        ) from None
+        entries, tomls = _members(path, limits)
+    except ArchiveError as e:
+        raise InspectError(e.what, path.name, e.fix) from None
     names = [n for n, _ in entries if n]
     at_root = any(n in _PROJECT_FILES for n, is_file in entries if is_file)
     tops = {n.split("/", 1)[0] for n in names}
@@ -265,14 +240,16 @@ def active_requirements(build: BuildSystem, package: str, version: str) -> list[
         where = f"{package} {version}".strip() + ", [build-system] requires"
         try:
             req = Requirement(text)
-            if req.marker is None or req.marker.evaluate():
+            if req.marker is None or evaluate(
+                check_marker(str(req.marker)), {k: str(v) for k, v in default_environment().items()}
+            ):
                 out.append(req)
         except InvalidRequirement as e:
             raise InspectError(
                 f"bad build requirement {text!r} ({_first_line(e)})", where, "use a version with a valid sdist"
             ) from None
-        except (UndefinedComparison, UndefinedEnvironmentName) as e:
-            what = f"the marker of build requirement {text!r} cannot be evaluated ({_first_line(e)})"
+        except MarkerError as e:
+            what = f"the marker of build requirement {text!r}: {e.what}"
             raise InspectError(what, where, "use a version with a valid sdist") from None
     return out
 
