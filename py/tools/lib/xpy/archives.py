@@ -129,6 +129,31 @@ class Member:
     target: str = ""  # a symlink's target, as written
 
 
+def _resolve(name: str, links: dict[str, str]) -> str | None:
+    """Where `name` leads inside the archive through its symlinks (`links`); None if outside (or a loop)."""
+    todo = name.split("/")
+    done: list[str] = []
+    hops = 0
+    while todo:
+        part = todo.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not done:
+                return None
+            done.pop()
+            continue
+        done.append(part)
+        target = links.get("/".join(done))
+        if target is not None:
+            hops += 1
+            if hops > 40:
+                return None
+            done.pop()
+            todo = target.split("/") + todo
+    return "/".join(done)
+
+
 class _Budget:
     """The limits of one archive: counts members and bytes, and watches the deadline."""
 
@@ -138,6 +163,8 @@ class _Budget:
         self.bytes = 0
         self.deadline = time.monotonic() + limits.seconds
         self.seen: set[str] = set()
+        self.kinds: dict[str, str] = {}
+        self.links: dict[str, str] = {}
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
@@ -165,6 +192,33 @@ class _Budget:
         if key in self.seen:
             raise UnsafeArchiveError(f"archive member {name!r} appears twice")
         self.seen.add(key)
+
+    def place(self, member: Member) -> None:
+        """Record where a member goes; refuse one below a file or a symlink (the unpacker would refuse it too)."""
+        parts = member.name.split("/")
+        for i in range(1, len(parts)):
+            parent = "/".join(parts[:i])
+            kind = self.kinds.get(parent)
+            if kind == "symlink":
+                raise UnsafeArchiveError(
+                    f"archive member {member.name!r} would be written through the symlink {parent!r}"
+                )
+            if kind == "file":
+                raise UnsafeArchiveError(
+                    f"archive member {member.name!r} is below {parent!r}, which is not a directory"
+                )
+        self.kinds[member.name] = member.kind
+        if member.kind == "symlink":
+            self.links[member.name] = member.target
+
+    def check_links(self) -> None:
+        """Resolve every symlink as the file system would, through the others: none may lead outside."""
+        for name, target in sorted(self.links.items()):
+            self.tick()
+            if _resolve(name, self.links) is None:
+                raise UnsafeArchiveError(
+                    f"archive member {name!r} is a symlink to {target!r}, which leads outside the archive"
+                )
 
 
 def check_member_name(raw: str, limits: Limits, what: str = "archive member") -> str:
@@ -337,6 +391,7 @@ def _tar_members(raw: Readable, budget: _Budget) -> Iterator[tuple[Member, Reada
             raise ArchiveError("the archive is cut short (a member header)")
         if block == b"\0" * _BLOCK:
             stream.drain()
+            budget.check_links()
             return
         stored = _octal(block[148:156], "checksum", "?")
         computed = sum(block[:148]) + 8 * 32 + sum(block[156:])
@@ -397,6 +452,7 @@ def _tar_members(raw: Readable, budget: _Budget) -> Iterator[tuple[Member, Reada
             mtime = None
         target = _check_target(name, link_text) if kind == "symlink" else ""
         member = Member(name, kind, size if kind == "file" else 0, bool(mode & 0o111), mtime, target)
+        budget.place(member)
         if kind == "file":
             data_reader = _Data(stream, size, name)
             yield member, data_reader
@@ -422,8 +478,11 @@ _ZIP_METHODS: Final = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZI
 _MAX_DIRECTORY: Final = 256 * 1024 * 1024
 
 
-def check_zip_directory(path: Path, limits: Limits) -> None:
-    """Refuse a central directory (the part zipfile reads whole) larger than the limits allow."""
+def check_zip_directory(path: Path, limits: Limits) -> int | None:
+    """Refuse a central directory (the part zipfile reads whole) larger than the limits allow.
+
+    Returns the number of entries it declares (None for zip64 archives, which declare it elsewhere).
+    """
     size = path.stat().st_size
     with path.open("rb") as f:
         f.seek(max(0, size - 65557))
@@ -438,17 +497,20 @@ def check_zip_directory(path: Path, limits: Limits) -> None:
         )
     if directory != 0xFFFFFFFF and directory > _MAX_DIRECTORY:
         raise UnsafeArchiveError(f"the archive's central directory is {directory} bytes", fix=_limit_fix("members"))
+    return None if entries == 0xFFFF else entries
 
 
 def _zip_members(path: Path, budget: _Budget) -> Iterator[tuple[Member, Readable | None]]:
     limits = budget.limits
-    check_zip_directory(path, limits)
+    declared = check_zip_directory(path, limits)
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:
             raise UnsafeArchiveError(
                 f"the archive has more than {limits.max_members} members", fix=_limit_fix("members")
             )
+        if declared is not None and declared != len(infos):
+            raise ArchiveError(f"the zip directory says {declared} members, and holds {len(infos)}")
         for info in infos:
             raw = info.filename
             if info.flag_bits & 0x1:
@@ -482,12 +544,21 @@ def _zip_members(path: Path, budget: _Budget) -> Iterator[tuple[Member, Readable
                     raise UnsafeArchiveError(f"archive member {name!r} is a symlink of {info.file_size} bytes")
                 with zf.open(info) as source:
                     target = _check_target(name, _text(source.read(4097), f"the target of symlink {name!r}"))
-                yield Member(name, "symlink", 0, False, mtime, target), None
+                member = Member(name, "symlink", 0, False, mtime, target)
+                budget.place(member)
+                yield member, None
             elif kind == "dir":
-                yield Member(name, "dir", 0, False, mtime), None
+                member = Member(name, "dir", 0, False, mtime)
+                budget.place(member)
+                yield member, None
             else:
+                member = Member(name, "file", info.file_size, bool(mode & 0o111), mtime)
+                budget.place(member)
                 with zf.open(info) as source:
-                    yield Member(name, "file", info.file_size, bool(mode & 0o111), mtime), source
+                    yield member, source
+                    while source.read(_CHUNK):  # what the reader left: read it, so that its CRC-32 is checked
+                        budget.tick()
+        budget.check_links()
 
 
 # --- reading and unpacking -----------------------------------------------------------------------------------------
