@@ -148,10 +148,8 @@ def read_wheel(path: Path) -> Wheel:
         path = found[0]
     try:
         tags = wheel_tags(path.name)
-    except ValueError:
-        raise WheelError(
-            "file name is not <name>-<version>[-<build>]-<python>-<abi>-<platform>.whl", path.name
-        ) from None
+    except ValueError as e:
+        raise WheelError(f"the file name is not a valid wheel name: {e}", path.name) from None
     name, version = path.name.split("-")[:2]
     return Wheel(path, name, version, tuple(sorted((t.interpreter, t.abi, t.platform) for t in tags)))
 

@@ -91,7 +91,7 @@ def test_a_wheelhouse_with_two_wheels_is_refused(tmp_path):
 
 
 def test_a_file_not_named_like_a_wheel_is_refused(tmp_path):
-    with pytest.raises(pex_builder.WheelError, match="file name is not"):
+    with pytest.raises(pex_builder.WheelError, match="the file name is not a valid wheel name"):
         pex_builder.read_wheel(tmp_path / "demo-1.0.tar.gz")
 
 

@@ -211,7 +211,7 @@ def check_wheel(
     if version is not None and not _same_version(str(wheel_version), version):
         raise WheelError(f"the wheel is of {name} version {wheel_version}, not {version!r}", fix="check the lock entry")
     try:
-        check_zip_directory(path, limits)
+        declared = check_zip_directory(path, limits)
         zf = zipfile.ZipFile(path)
     except UnsafeArchiveError as e:
         raise UnsafeWheelError(e.what, fix=e.fix) from None
@@ -220,6 +220,8 @@ def check_wheel(
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, UnicodeError, NotImplementedError) as e:
         raise NotAWheelError(f"not a zip archive: {' '.join(str(e).split())[:200]}") from None
     with zf:
+        if declared is not None and declared != len(zf.infolist()):
+            raise WheelError(f"the zip directory says {declared} members, and holds {len(zf.infolist())}")
         try:
             return _check(zf, path, name, tags, limits)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
