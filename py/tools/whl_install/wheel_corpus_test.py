@@ -51,7 +51,7 @@ def files(**changes: bytes | None) -> dict[str, bytes]:
 def wheel(
     members: dict[str, bytes] | None = None,
     *,
-    record: bytes | None | str = "auto",
+    record: bytes | str | None = "auto",
     rows: list[list[str]] | None = None,
     extra: dict[str, bytes] | None = None,
     method: int = zipfile.ZIP_DEFLATED,
