@@ -87,6 +87,10 @@ class _Graph:
         for p in lock.packages:
             self.by_name[p.name].append(p)
         self.packages = {self.id(p): p for p in lock.packages}
+        for p in lock.packages:  # every edge must lead to a locked package, walked or not
+            for kind_deps in (p.dependencies, *p.optional_dependencies.values(), *p.dev_dependencies.values()):
+                for dep in kind_deps:
+                    self.resolve(dep, p)
 
     def id(self, package: Package) -> str:
         return package.name if len(self.by_name[package.name]) == 1 else f"{package.name}@{package.version}"

@@ -54,7 +54,7 @@ LOCK = (
     + registry(
         "requests",
         deps='{ name = "idna" }',
-        extra_tables='[package.optional-dependencies]\nsocks = [{ name = "pysocks" }]\nunused = [{ name = "nope" }]',
+        extra_tables='[package.optional-dependencies]\nsocks = [{ name = "pysocks" }]\nunused = [{ name = "colorama" }]',
     )
     + registry("idna")
     + registry("pysocks")
@@ -183,7 +183,8 @@ def test_dangling_or_ambiguous_dependency_is_an_error():
     with pytest.raises(LockFormatError, match=r"dependency 'idna' is ambiguous .* \(uv.lock/app\)"):
         plan(ambiguous, [LINUX.with_python("3.12")])
     with pytest.raises(LockFormatError, match=r"dependency 'colorama' is not in the lock \(uv.lock/click\)"):
-        plan(APP + registry("a") + registry("click", deps='{ name = "colorama" }'), [LINUX])
+        rest = registry("a") + registry("requests") + registry("pytest") + registry("ruff")
+        plan(APP + rest + registry("click", deps='{ name = "colorama" }'), [LINUX])
 
 
 def test_bad_marker_is_an_error_naming_the_package():
