@@ -10,6 +10,7 @@ their own below.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ SHOWN = "//:uv.lock"
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Spans of the third-party [[package]] tables (with an index or URL source)."""
     starts = [m.start() for m in re.finditer(r"^\[\[package\]\]\n", text, re.M)] + [len(text)]
-    spans = [(a, b) for a, b in zip(starts, starts[1:], strict=False)]
+    spans = list(itertools.pairwise(starts))
     return [(a, b) for a, b in spans if re.search(r"^source = \{ (registry|url) = ", text[a:b], re.M)]
 
 
@@ -314,7 +315,7 @@ def _input_cases() -> list[Case]:
             return run_main(lock_plan.main, argv)
 
         cases.append(Case(f"platforms-{n}", run, "error", words))
-    for n, version in enumerate(["3.5000000", "3", "x.y", "99.99", "3.11.0.0.0"]):
+    for version in ["3.5000000", "3", "x.y", "99.99", "3.11.0.0.0"]:
 
         def run(sandbox: Path, version: str = version) -> tuple[int, str]:
             (sandbox / "uv.lock").write_bytes(lock)
