@@ -13,6 +13,7 @@ load("//py/private:download.bzl", _download_checked = "download_checked")
 load("//py/private:labels.bzl", _display_label = "display_label")
 load("//py/private:paths.bzl", _runfiles_path = "runfiles_path", _shell_quote = "shell_quote")
 load("//py/private:py_tool.bzl", _run_py_tool = "run_py_tool")
+load("//py/private:settings.bzl", _LIMIT_ATTRS = "LIMIT_ATTRS", _add_limits = "add_limits")
 load(
     "//py/private:toolchain_types.bzl",
     _EXEC_TOOLCHAIN = "EXEC_TOOLCHAIN",
@@ -31,6 +32,8 @@ target_platform = _target_platform
 download_checked = _download_checked
 display_label = _display_label
 run_py_tool = _run_py_tool
+LIMIT_ATTRS = _LIMIT_ATTRS
+add_limits = _add_limits
 py_tools_exec_groups = _py_tools_exec_groups
 runfiles_path = _runfiles_path
 shell_quote = _shell_quote

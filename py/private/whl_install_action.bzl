@@ -3,12 +3,13 @@
 load(":constraints.bzl", "target_platform")
 load(":labels.bzl", "display_label")
 load(":py_tool.bzl", "run_py_tool")
+load(":settings.bzl", "add_limits")
 
 def whl_install_action(ctx, *, whl, tree):
     """Declare the WhlInstall action: `whl` installed into the directory `tree`, checked against the target platform.
 
     Args:
-      ctx: rule context of py_whl_library (with TARGET_PLATFORM_ATTRS, `_tool`, `_tool_deps` and the platform fragment).
+      ctx: rule context of py_whl_library (with TARGET_PLATFORM_ATTRS, LIMIT_ATTRS, `_tool`, `_tool_deps` and the platform fragment).
       whl: File, the wheel, or a directory holding one (an sdist build's output).
       tree: File, the output directory.
     """
@@ -17,6 +18,7 @@ def whl_install_action(ctx, *, whl, tree):
     args.add(whl.path, format = "--wheel=%s")
     args.add(tree.path, format = "--output=%s")
     args.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
+    add_limits(ctx, args)
     for flag, value in (("--target-os=%s", target.os), ("--target-cpu=%s", target.cpu), ("--target-libc=%s", target.libc)):
         if value:
             args.add(value, format = flag)

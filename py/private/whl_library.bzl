@@ -4,6 +4,7 @@ load(":constraints.bzl", "TARGET_PLATFORM_ATTRS")
 load(":labels.bzl", "display_label")
 load(":paths.bzl", "runfiles_path")
 load(":providers.bzl", "PyPackageInfo")
+load(":settings.bzl", "LIMIT_ATTRS")
 load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups")
 load(":whl_install_action.bzl", "whl_install_action")
 
@@ -58,7 +59,7 @@ py_whl_library(
             providers = [PyPackageInfo],
             cfg = config.exec(PY_TOOLS_EXEC_GROUP),
         ),
-    } | TARGET_PLATFORM_ATTRS,
+    } | TARGET_PLATFORM_ATTRS | LIMIT_ATTRS,
     exec_groups = py_tools_exec_groups(),
     fragments = ["platform"],
     provides = [PyPackageInfo],

@@ -456,3 +456,31 @@ def test_pex_builder_checks_record_and_metadata(tmp_path, data, words):
         pex_builder.main, ["--label=//:x", f"--output={tmp_path / 'x.pex'}", f"--wheel={whl}", "--entry-point=demo_pkg"]
     )
     assert code == 1 and len(err.splitlines()) == 1 and words in err, err
+
+
+def test_whl_install_refuses_a_member_over_the_size_limit(tmp_path):
+    from xpy.archives import Limits
+    from xpy.wheels import UnsafeWheelError, check_wheel
+
+    whl = tmp_path / NAME
+    whl.write_bytes(wheel(files(**{"demo_pkg/big.bin": b"\0" * 5000})))
+    with pytest.raises(UnsafeWheelError, match=r"wheel member 'demo_pkg/big.bin' is 5000 bytes, more than 4096"):
+        check_wheel(whl, limits=Limits(max_bytes=4096))
+    check_wheel(whl)  # within the default limits
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (wheel(rows=[[n, digest(b"x"), str(len(d))] for n, d in files().items()]), "does not match its sha256 hash"),
+        (wheel(extra={"demo_pkg/unlisted.py": b""}), "demo_pkg/unlisted.py is not listed in"),
+    ],
+    ids=["wrong-hash", "unlisted"],
+)
+def test_pex_builder_checks_record_hashes_and_unlisted_files(tmp_path, data, words):
+    whl = tmp_path / NAME
+    whl.write_bytes(data)
+    code, err = run_main(
+        pex_builder.main, ["--label=//:x", f"--output={tmp_path / 'x.pex'}", f"--wheel={whl}", "--entry-point=demo_pkg"]
+    )
+    assert code == 1 and words in err, err

