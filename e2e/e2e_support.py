@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["assert_no_python_traceback", "fresh_output_base", "host_path"]
+__all__ = ["assert_no_python_traceback", "fresh_output_base", "host_path", "scratch_workspace"]
 
 _PYTHON_FRAME = re.compile(r'File "[^"]+\.py", line \d+, in ')
 
@@ -38,3 +38,32 @@ def fresh_output_base(bazel: str, workspace: Path, name: str) -> Iterator[tuple[
         subprocess.run([bazel, *base, "shutdown"], cwd=workspace, capture_output=True, timeout=300)
         if info.returncode == 0:
             shutil.rmtree(host_path(info.stdout.strip()), ignore_errors=True)
+
+
+@contextmanager
+def scratch_workspace(name: str, source: Path | None = None) -> Iterator[Path]:
+    """A workspace directory `e2e/.<name>` (beside the cases, so that `../..` is rules_xpy), emptied afterwards.
+
+    tools/bazel bind-mounts each workspace it runs in, so the directory itself stays (empty) until
+    `tools/bazel --teardown`; it is reused the next time.
+    """
+    path = Path(__file__).resolve().parent / f".{name}"
+    _empty(path)
+    if source is not None:
+        shutil.copytree(source, path, ignore=shutil.ignore_patterns("bazel-*", "__pycache__"), dirs_exist_ok=True)
+    else:
+        path.mkdir(exist_ok=True)
+    try:
+        yield path
+    finally:
+        _empty(path)
+
+
+def _empty(path: Path) -> None:
+    if not path.is_dir():
+        return
+    for child in path.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-from e2e_support import assert_no_python_traceback, fresh_output_base, host_path
+from e2e_support import assert_no_python_traceback, fresh_output_base, host_path, scratch_workspace
 
 HERE = Path(__file__).resolve().parent
 BAZEL = os.environ.get("BAZEL", str(HERE.parent.parent / "tools" / "bazel"))
@@ -166,24 +165,18 @@ wheels = [{ url = "https://x/never_needed-1.0-py3-none-any.whl", hash = "sha256:
 
 
 def test_a_lock_edit_reads_no_sdist_again_whose_own_inputs_are_unchanged():
-    copy = HERE.parent / ".crossbuild-relock"  # beside e2e/crossbuild, so that ../.. is still rules_xpy
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(HERE, copy, ignore=shutil.ignore_patterns("bazel-*", "__pycache__"))
-    try:
-        with fresh_output_base(BAZEL, copy, "crossbuild-relock") as base:
-            bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
-            external = host_path(bazel("info", "output_base", startup=base, cwd=copy).stdout.strip()) / "external"
-            (facts,) = [p for p in external.glob("*pypi__markupsafe__*/sdist.json")]
-            (wheel_build,) = external.glob("*pypi__markupsafe__*__wheel/BUILD.bazel")
-            read_at, resolved_at, build_text = (
-                facts.stat().st_mtime_ns,
-                wheel_build.stat().st_mtime_ns,
-                wheel_build.read_text(),
-            )
-            (copy / "uv.lock").write_text((copy / "uv.lock").read_text() + UNNEEDED)
-            bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
-            assert facts.stat().st_mtime_ns == read_at, "the sdist was read again although only the lock changed"
-            assert wheel_build.stat().st_mtime_ns != resolved_at, "the build requirements were not resolved again"
-            assert wheel_build.read_text() == build_text
-    finally:
-        shutil.rmtree(copy, ignore_errors=True)
+    with scratch_workspace("crossbuild-relock", HERE) as copy, fresh_output_base(BAZEL, copy, "relock") as base:
+        bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
+        external = host_path(bazel("info", "output_base", startup=base, cwd=copy).stdout.strip()) / "external"
+        (facts,) = [p for p in external.glob("*pypi__markupsafe__*/sdist.json")]
+        (wheel_build,) = external.glob("*pypi__markupsafe__*__wheel/BUILD.bazel")
+        read_at, resolved_at, build_text = (
+            facts.stat().st_mtime_ns,
+            wheel_build.stat().st_mtime_ns,
+            wheel_build.read_text(),
+        )
+        (copy / "uv.lock").write_text((copy / "uv.lock").read_text() + UNNEEDED)
+        bazel("build", "--nobuild", "//app", startup=base, cwd=copy)
+        assert facts.stat().st_mtime_ns == read_at, "the sdist was read again although only the lock changed"
+        assert wheel_build.stat().st_mtime_ns != resolved_at, "the build requirements were not resolved again"
+        assert wheel_build.read_text() == build_text

@@ -39,14 +39,15 @@ version = "1.0"
 H = "sha256:" + "a" * 64
 
 
-def _wheel() -> tuple[str, str]:
+def _wheel(name: str = "tiny", version: str = "1.0") -> tuple[str, str]:
     """A real pure wheel in the workspace; returns (file URL, sha256)."""
-    path = HERE / "tiny-1.0-py3-none-any.whl"
+    path = HERE / f"{name}-{version}-py3-none-any.whl"
     if not path.exists():
+        di = f"{name}-{version}.dist-info"
         files = {
-            "tiny.py": b"X = 1\n",
-            "tiny-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n",
-            "tiny-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+            f"{name}.py": b"X = 1\n",
+            f"{di}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+            f"{di}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
         }
         record = "".join(
             f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}\n"
@@ -56,7 +57,7 @@ def _wheel() -> tuple[str, str]:
         with zipfile.ZipFile(buf, "w") as z:
             for name, data in files.items():
                 z.writestr(name, data)
-            z.writestr("tiny-1.0.dist-info/RECORD", record + "tiny-1.0.dist-info/RECORD,,\n")
+            z.writestr(f"{di}/RECORD", record + f"{di}/RECORD,,\n")
         path.write_bytes(buf.getvalue())
     return f"file://{path}", hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -133,12 +134,13 @@ def test_a_package_whose_markers_exclude_every_target_platform_says_which_and_wh
         'dependencies = [{ name = "tiny" }]',
         'dependencies = [{ name = "tiny" }, { name = "jsfetch", marker = "sys_platform == \'emscripten\'" }]',
     )
+    js_url, js_sha256 = _wheel("jsfetch", "0.3")
     lock += f"""
 [[package]]
 name = "jsfetch"
 version = "0.3"
-source = {{ url = "{url}" }}
-wheels = [{{ hash = "sha256:{sha256}" }}]
+source = {{ url = "{js_url}" }}
+wheels = [{{ hash = "sha256:{js_sha256}" }}]
 """
     (HERE / "uv.lock").write_text(lock)
     err = _build(UV.format(extra=', target_platforms = ["linux_x86_64", "windows_x86_64"]'), APP, "@pypi//jsfetch")

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,15 +30,6 @@ ELF_MACHINE_AARCH64 = 183
 def harness(*args: str) -> str:
     proc = subprocess.run([str(REPO / "tools" / "rbe" / "ctl"), *args], capture_output=True, text=True, timeout=120)
     return proc.stdout + proc.stderr
-
-
-@pytest.fixture(scope="module")
-def base() -> Iterator[tuple[str, ...]]:
-    """A fresh output base: nothing of this workspace is in Bazel's local caches, so actions really run remotely."""
-    if "server: running" not in harness("status"):
-        pytest.fail("the RBE harness is not running: run this suite with tools/rbe/e2e (or tools/rbe/start first)")
-    with fresh_output_base(BAZEL, WORKSPACE, "rbe") as startup:
-        yield startup
 
 
 def bazel(

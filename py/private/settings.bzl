@@ -29,5 +29,5 @@ def add_limits(ctx, args):
       ctx: rule context with LIMIT_ATTRS.
       args: Args.
     """
-    args.add(ctx.attr._max_unpack_mib[UnpackLimitsInfo].value * 1024 * 1024, format = "--max-bytes=%d")
-    args.add(ctx.attr._max_archive_members[UnpackLimitsInfo].value, format = "--max-members=%d")
+    args.add(str(ctx.attr._max_unpack_mib[UnpackLimitsInfo].value * 1024 * 1024), format = "--max-bytes=%s")
+    args.add(str(ctx.attr._max_archive_members[UnpackLimitsInfo].value), format = "--max-members=%s")

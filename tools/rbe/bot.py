@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from buildgrid.server.client.cas import download, upload
 
 DEFAULT_ACTION_TIMEOUT = 900  # seconds; Bazel sets Action.timeout only for tests
 INTERNAL = 13
+KEEPALIVE_SECONDS = 5  # while an action runs; BuildGrid drops a session it has not heard of (bgd.yml) and retries its job
 
 
 def _lines(path: Path) -> list[str]:
@@ -82,12 +84,30 @@ class Worker:
     def execute(self, lease: bp.Lease) -> None:
         start = time.monotonic()
         top = self.workdir()
+        self.log("start", lease.id)
+        lease.state = bp.LeaseState.ACTIVE
+        done = threading.Event()
+        keepalive = threading.Thread(target=self._keepalive, args=(done,), daemon=True)
+        keepalive.start()
         try:
             result = self._run(lease, top, start)
         finally:
+            done.set()
+            keepalive.join()
             shutil.rmtree(top, ignore_errors=True)
         lease.result.Pack(result)
         lease.state = bp.LeaseState.COMPLETED
+
+    def _keepalive(self, done: threading.Event) -> None:
+        """While an action runs, tell BuildGrid the session is alive (its lease ACTIVE), so that a short
+        keepalive timeout can tell a dead worker from a busy one."""
+        while not done.wait(KEEPALIVE_SECONDS):
+            session = bp.BotSession()
+            session.CopyFrom(self.current)
+            try:
+                self.bots.UpdateBotSession(bp.UpdateBotSessionRequest(name=session.name, bot_session=session), timeout=10)
+            except grpc.RpcError as e:
+                self.log("keepalive failed:", e.code())
 
     def _run(self, lease: bp.Lease, top: Path, start: float) -> re.ActionResult:
         with download(self.channel, instance="") as dl:

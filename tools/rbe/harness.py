@@ -1,13 +1,17 @@
 """Start and stop the RBE harness on loopback: PostgreSQL 15, BuildGrid 0.4.4 and two workers.
 
-    harness.py start | stop | status | stop-worker NAME | start-worker NAME
+    harness.py start | stop | status | stop-worker NAME | start-worker NAME | kill-worker NAME | restart-server
 
 Workers: `amd64` (OSFamily=Linux Arch=amd64) runs actions natively;
 `arm64` (OSFamily=Linux Arch=arm64) runs each action chrooted into the Debian
 arm64 root, under qemu-user. Each appends what it ran to records/<name>.jsonl.
 Run as root, with the BuildGrid venv's python (tools/rbe/start does both).
 `stop` undoes everything `start` did: processes, the database, the
-binfmt_misc registration (when `start` made it).
+binfmt_misc registration (when `start` made it). `kill-worker` ends a worker
+with SIGKILL, as a machine that dies would (it cannot leave the pool: BuildGrid
+drops its session after the keepalive timeout and queues its job again);
+`restart-server` stops and starts BuildGrid (PostgreSQL, and so the queue,
+stays; the in-memory CAS and action cache start empty).
 """
 
 from __future__ import annotations
@@ -62,15 +66,15 @@ def spawn(name: str, argv: list[str]) -> None:
     (RUN / f"{name}.pid").write_text(str(proc.pid))
 
 
-def kill(name: str) -> bool:
-    """Stops the daemon `name` (and its process group); True if it was running."""
+def kill(name: str, sig: int = signal.SIGTERM) -> bool:
+    """Stops the daemon `name` (and its process group) with `sig`, SIGKILL after 5 s; True if it was running."""
     pid_file = RUN / f"{name}.pid"
     if not pid_file.exists():
         return False
     pid = int(pid_file.read_text())
     pid_file.unlink()
     try:
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(pid, sig)
     except ProcessLookupError:
         return False
     for _ in range(100):
@@ -147,12 +151,17 @@ def start() -> None:
     run(bgd, "migrate", "apply", PG_URL)
     config = (HERE / "bgd.yml").read_text().replace("@PG_PORT@", str(PG_PORT))
     (RUN / "bgd.yml").write_text(config.replace("@QUEUE_TIMEOUT@", str(QUEUE_TIMEOUT)))
-    spawn("server", [str(bgd), "server", "start", str(RUN / "bgd.yml")])
-    wait_for_server(time.monotonic() + 60)
+    start_server()
     for name in WORKERS:
         start_worker(name)
     workers = ", ".join(WORKERS)
     log(f"up in {time.monotonic() - t0:.1f} s: BuildGrid on grpc://{SERVER}, workers {workers}; logs in {RUN}")
+
+
+def start_server() -> None:
+    bgd = Path(sys.executable).parent / "bgd"
+    spawn("server", [str(bgd), "server", "start", str(RUN / "bgd.yml")])
+    wait_for_server(time.monotonic() + 60)
 
 
 def stop() -> None:
@@ -194,6 +203,12 @@ def main(argv: list[str]) -> int:
             case ["start-worker", name] if name in WORKERS:
                 start_worker(name)
                 log(f"worker {name} started")
+            case ["kill-worker", name] if name in WORKERS:
+                log(f"worker {name} {'killed' if kill(f'worker-{name}', signal.SIGKILL) else 'was not running'}")
+            case ["restart-server"]:
+                kill("server")
+                start_server()
+                log("server restarted")
             case _:
                 print(__doc__, file=sys.stderr)
                 return 2
