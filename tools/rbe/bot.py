@@ -38,7 +38,9 @@ from buildgrid.server.client.cas import download, upload
 
 DEFAULT_ACTION_TIMEOUT = 900  # seconds; Bazel sets Action.timeout only for tests
 INTERNAL = 13
-KEEPALIVE_SECONDS = 5  # while an action runs; BuildGrid drops a session it has not heard of (bgd.yml) and retries its job
+KEEPALIVE_SECONDS = (
+    5  # while an action runs; BuildGrid drops a session it has not heard of (bgd.yml) and retries its job
+)
 
 
 def _lines(path: Path) -> list[str]:
@@ -105,7 +107,9 @@ class Worker:
             session = bp.BotSession()
             session.CopyFrom(self.current)
             try:
-                self.bots.UpdateBotSession(bp.UpdateBotSessionRequest(name=session.name, bot_session=session), timeout=10)
+                self.bots.UpdateBotSession(
+                    bp.UpdateBotSessionRequest(name=session.name, bot_session=session), timeout=10
+                )
             except grpc.RpcError as e:
                 self.log("keepalive failed:", e.code())
 
