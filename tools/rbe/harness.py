@@ -1,17 +1,21 @@
 """Start and stop the RBE harness on loopback: PostgreSQL 15, BuildGrid 0.4.4 and two workers.
 
-    harness.py start | stop | status | stop-worker NAME | start-worker NAME | kill-worker NAME | restart-server
+    harness.py start | stop | status | restart-server [QUEUE_TIMEOUT]
+    harness.py stop-worker NAME | start-worker NAME [ID] | kill-worker NAME
 
 Workers: `amd64` (OSFamily=Linux Arch=amd64) runs actions natively;
 `arm64` (OSFamily=Linux Arch=arm64) runs each action chrooted into the Debian
 arm64 root, under qemu-user. Each appends what it ran to records/<name>.jsonl.
 Run as root, with the BuildGrid venv's python (tools/rbe/start does both).
 `stop` undoes everything `start` did: processes, the database, the
-binfmt_misc registration (when `start` made it). `kill-worker` ends a worker
-with SIGKILL, as a machine that dies would (it cannot leave the pool: BuildGrid
-drops its session after the keepalive timeout and queues its job again);
-`restart-server` stops and starts BuildGrid (PostgreSQL, and so the queue,
-stays; the in-memory CAS and action cache start empty).
+binfmt_misc registration (when `start` made it). `start-worker NAME ID` starts
+another worker of kind NAME under the bot id ID (default `worker-NAME`), e.g. a
+second arm64 one. `kill-worker` ends the workers of kind NAME with SIGKILL, as
+a machine that dies would (they cannot leave the pool: BuildGrid drops their
+session after the keepalive timeout and queues their job again).
+`restart-server` stops and starts BuildGrid, with another queue timeout if
+given (PostgreSQL, and so the queue, stays; the in-memory CAS and action cache
+start empty).
 """
 
 from __future__ import annotations
@@ -108,18 +112,29 @@ def wait_for_server(deadline: float) -> None:
             time.sleep(0.1)
 
 
-def start_worker(name: str) -> None:
-    argv = [sys.executable, str(HERE / "bot.py"), "--server", SERVER, "--name", f"worker-{name}"]
+def start_worker(name: str, bot_id: str = "") -> None:
+    """Start a worker of kind `name` (amd64, arm64) as `bot_id` (default worker-<name>); records go to <name>.jsonl."""
+    bot_id = bot_id or f"worker-{name}"
+    argv = [sys.executable, str(HERE / "bot.py"), "--server", SERVER, "--name", bot_id]
     argv += ["--records", str(RUN / "records" / f"{name}.jsonl"), *WORKERS[name]]
     if name == "arm64":
         # A private mount namespace: the /proc and /dev mounts inside the root vanish with the worker.
         argv = ["unshare", "--mount", "--propagation", "private", *argv, "--root", str(HOME / "arm64-root")]
-    spawn(f"worker-{name}", argv)
-    logfile, deadline = RUN / f"worker-{name}.log", time.monotonic() + 60
-    while " session " not in logfile.read_text():  # the worker logs its session once BuildGrid knows it
-        if not alive(f"worker-{name}") or time.monotonic() > deadline:
-            raise HarnessError(f"worker {name} did not start:\n{logfile.read_text()[-2000:]}")
+    logfile = RUN / f"{bot_id}.log"
+    start = logfile.stat().st_size if logfile.exists() else 0
+    spawn(bot_id, argv)
+    deadline = time.monotonic() + 60
+    while " session " not in logfile.read_text()[start:]:  # the worker logs its session once BuildGrid knows it
+        if not alive(bot_id) or time.monotonic() > deadline:
+            raise HarnessError(f"worker {bot_id} did not start:\n{logfile.read_text()[-2000:]}")
         time.sleep(0.1)
+
+
+def workers_of(name: str) -> list[str]:
+    """The bot ids of the running workers of kind `name` (their pid files)."""
+    return sorted(
+        p.stem for p in RUN.glob("worker-*.pid") if p.stem == f"worker-{name}" or p.stem.startswith(f"worker-{name}-")
+    )
 
 
 def alive(name: str) -> bool:
@@ -149,8 +164,6 @@ def start() -> None:
     run(PG_BIN / "createdb", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "bgd", "bgd", user="postgres")
     bgd = Path(sys.executable).parent / "bgd"
     run(bgd, "migrate", "apply", PG_URL)
-    config = (HERE / "bgd.yml").read_text().replace("@PG_PORT@", str(PG_PORT))
-    (RUN / "bgd.yml").write_text(config.replace("@QUEUE_TIMEOUT@", str(QUEUE_TIMEOUT)))
     start_server()
     for name in WORKERS:
         start_worker(name)
@@ -158,14 +171,16 @@ def start() -> None:
     log(f"up in {time.monotonic() - t0:.1f} s: BuildGrid on grpc://{SERVER}, workers {workers}; logs in {RUN}")
 
 
-def start_server() -> None:
+def start_server(queue_timeout: int = QUEUE_TIMEOUT) -> None:
+    config = (HERE / "bgd.yml").read_text().replace("@PG_PORT@", str(PG_PORT))
+    (RUN / "bgd.yml").write_text(config.replace("@QUEUE_TIMEOUT@", str(queue_timeout)))
     bgd = Path(sys.executable).parent / "bgd"
-    spawn("server", [str(bgd), "server", "start", str(RUN / "bgd.yml")])
+    spawn("server", [str(bgd), "server", "start", "-v", str(RUN / "bgd.yml")])
     wait_for_server(time.monotonic() + 60)
 
 
 def stop() -> None:
-    for name in [*(f"worker-{w}" for w in WORKERS), "server"]:
+    for name in [*(w for kind in WORKERS for w in workers_of(kind)), "server"]:
         kill(name)
     pg = RUN / "pg" / "data"
     if pg.exists():
@@ -181,8 +196,10 @@ def stop() -> None:
 
 
 def status() -> int:
-    for name in ["server", *(f"worker-{w}" for w in WORKERS)]:
-        print(f"{name}: {'running' if alive(name) else 'stopped'}")
+    print(f"server: {'running' if alive('server') else 'stopped'}")
+    for kind in WORKERS:
+        running = [w for w in workers_of(kind) if alive(w)]
+        print(f"worker-{kind}: {'running' if running else 'stopped'}" + (f" ({', '.join(running)})" if running else ""))
     return 0 if alive("server") else 1
 
 
@@ -199,15 +216,17 @@ def main(argv: list[str]) -> int:
             case ["status"]:
                 return status()
             case ["stop-worker", name] if name in WORKERS:
-                log(f"worker {name} {'stopped' if kill(f'worker-{name}') else 'was not running'}")
-            case ["start-worker", name] if name in WORKERS:
-                start_worker(name)
+                stopped = [w for w in workers_of(name) if kill(w)]
+                log(f"workers {name} {'stopped: ' + ', '.join(stopped) if stopped else 'were not running'}")
+            case ["start-worker", name, *bot_id] if name in WORKERS and len(bot_id) <= 1:
+                start_worker(name, *bot_id)
                 log(f"worker {name} started")
             case ["kill-worker", name] if name in WORKERS:
-                log(f"worker {name} {'killed' if kill(f'worker-{name}', signal.SIGKILL) else 'was not running'}")
-            case ["restart-server"]:
+                killed = [w for w in workers_of(name) if kill(w, signal.SIGKILL)]
+                log(f"workers {name} {'killed: ' + ', '.join(killed) if killed else 'were not running'}")
+            case ["restart-server", *timeout] if len(timeout) <= 1 and all(t.isdigit() for t in timeout):
                 kill("server")
-                start_server()
+                start_server(*(int(t) for t in timeout))
                 log("server restarted")
             case _:
                 print(__doc__, file=sys.stderr)
