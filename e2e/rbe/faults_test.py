@@ -214,19 +214,20 @@ def test_50_native_sdist_builds_at_once_each_give_a_wheel_of_their_arch(burst_po
         seconds = time.monotonic() - started
         execroot = host_path(bazel(base, "info", "execution_root", cwd=root).stdout.strip())
         wheels = sorted(execroot.glob("bazel-out/*/bin/external/*xpyn*__wheel/wheel.wheelhouse/*.whl"))
+        # The wheels in the output tree (read before the output base goes): one per (package, arch), each .so
+        # of its wheel's arch.
+        assert len(wheels) == 2 * PACKAGES, [w.name for w in wheels]
+        for wheel in wheels:
+            arch = "aarch64" if wheel.name.endswith("_aarch64.whl") else "x86_64"
+            with zipfile.ZipFile(wheel) as zf:
+                (so,) = [n for n in zf.namelist() if n.endswith(".so")]
+                data = zf.read(so)
+            native = read_native(io.BytesIO(data), len(data))
+            assert native is not None and native.arches == (arch,), (wheel.name, native)
     ran = {w: records(w)[before[w] :] for w in ("amd64", "arm64")}
     built = {w: sorted(f for r in ran[w] for f in r["output_files"] if f.endswith(".whl")) for w in ran}
     assert len({r["worker"] for r in ran["arm64"]}) == 2, "both arm64 workers took builds"
     assert built["amd64"] == [f"{n}-1.0-cp311-cp311-linux_x86_64.whl" for n in names]
     assert built["arm64"] == [f"{n}-1.0-cp311-cp311-linux_aarch64.whl" for n in names]
     assert {r["machine"] for r in ran["arm64"]} == {"aarch64"}
-    # The wheels in the output tree: 50 of them, one per (package, arch), each .so of its wheel's arch.
-    assert len(wheels) == 2 * PACKAGES, [w.name for w in wheels]
-    for wheel in wheels:
-        arch = "aarch64" if wheel.name.endswith("_aarch64.whl") else "x86_64"
-        with zipfile.ZipFile(wheel) as zf:
-            (so,) = [n for n in zf.namelist() if n.endswith(".so")]
-            data = zf.read(so)
-        native = read_native(io.BytesIO(data), len(data))
-        assert native is not None and native.arches == (arch,), (wheel.name, native)
     print(f"50 sdist builds (25 packages x 2 arches) in {seconds:.0f} s")
