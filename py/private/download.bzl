@@ -7,7 +7,7 @@ def download_checked(rctx, *, url, output, sha256, what):
     message shows both hashes (the expected one and the one served).
 
     Args:
-      rctx: repository_ctx.
+      rctx: repository_ctx or module_ctx.
       url: str, the URL.
       output: str, path in the repository.
       sha256: str, expected SHA-256 (64 hex digits).
@@ -17,9 +17,10 @@ def download_checked(rctx, *, url, output, sha256, what):
         fail("%s: no sha256 for %s. Fix: set sha256 (rules_xpy never downloads unchecked files)." % (what, url))
     if rctx.download(url, output = output, sha256 = sha256, allow_fail = True).success:
         return
-    got = rctx.download(url, output = output, allow_fail = True)
+    got = rctx.download(url, output = output + ".unchecked", allow_fail = True)
     if got.success:
-        rctx.delete(output)
+        if hasattr(rctx, "delete"):  # module_ctx has none; its working directory is discarded
+            rctx.delete(output + ".unchecked")
         fail("%s: %s has SHA-256 %s, but %s was expected. Fix: if you trust the new file, update its sha256 (for a lock: re-lock); otherwise correct the URL." % (
             what,
             url,

@@ -25,8 +25,9 @@ The hub `@<hub>` holds
   table, passed as `--constraints`) and `:current`, the planned description of
   the target platform of the current configuration (what native sdist builds
   check their wheel against);
-- `requirements.bzl` with `requirement(name)`, `plan.json` for inspection, and
-  `//:lock`, which re-locks the project with the pinned uv (`bazel run`).
+- `requirements.bzl` with `requirement(name)`, `plan.json` for inspection, and,
+  for a uv.lock, `//:lock`, which re-locks the project with the pinned uv
+  (`bazel run`; a pylock is re-locked by the tool that wrote it).
 
 Dependency cycles: Bazel's target graph must be acyclic, so the packages of a
 cycle (a strongly connected component on one platform) are installed without
@@ -62,7 +63,7 @@ _PLATFORM_FIELDS = ("os", "cpu", "libc", "libc_version", "macos_version", "pytho
 class HubError(XpyError):
     """Bad input to the hub generator (overrides, platforms); printed as one `ERROR:` line."""
 
-    default_fix = "fix the uv.lock or uv.override_package tags of MODULE.bazel"
+    default_fix = "fix the lock or override_package tags of MODULE.bazel"
 
 
 def repo_name(hub: str, name: str, sha256: str) -> str:
@@ -122,7 +123,11 @@ def _platform_json(name: str, p: Mapping[str, Any]) -> str:
 
 
 def _platform_settings(
-    platforms: Mapping[str, Mapping[str, Any]], constraints: Mapping[str, Mapping[str, str]], rules_xpy: str, lock: str
+    platforms: Mapping[str, Mapping[str, Any]],
+    constraints: Mapping[str, Mapping[str, str]],
+    rules_xpy: str,
+    lock: str,
+    tag: str,
 ) -> str:
     seen: dict[tuple[str, str, str], str] = {}
     out = [
@@ -138,7 +143,7 @@ def _platform_settings(
                 f"target platforms {seen[key]!r} and {name!r} have the same os, cpu and libc: select() cannot tell "
                 "them apart",
                 lock,
-                "keep one of them in uv.lock(target_platforms)",
+                f"keep one of them in {tag}(target_platforms)",
             )
         seen[key] = name
         values = [constraints["os"][p["os"]], constraints["cpu"][p["cpu"]]]
@@ -164,15 +169,15 @@ def _describe(platform: str, p: Mapping[str, Any]) -> str:
     return f"{platform} ({', '.join(details)})"
 
 
-def _missing_message(pkg: Mapping[str, Any], platform: str, info: Mapping[str, Any], hub: str) -> str:
+def _missing_message(pkg: Mapping[str, Any], platform: str, info: Mapping[str, Any], relock: str, tag: str) -> str:
     files = pkg.get("lock_files") or []
     listed = ", ".join(files[:12]) + (f" and {len(files) - 12} more" if len(files) > 12 else "")
     return (
         f"{pkg['name']} {pkg['version']} has no file for target platform {_describe(platform, info)}: "
         f"{pkg['platforms'][platform]['reason']}. The lock lists: {listed or 'no files'}. "
         "Fixes: depend on a version that ships a wheel for this platform "
-        f"(then re-lock with `bazel run @{hub}//:lock`), "
-        "build it from its sdist (a version with one), or drop the platform from uv.lock(target_platforms)."
+        f"(then {relock}), "
+        f"build it from its sdist (a version with one), or drop the platform from {tag}(target_platforms)."
     )
 
 
@@ -190,6 +195,10 @@ class _Hub:
         self.rules_xpy = rules_xpy
         self.constraints = constraints
         self.lock = plan["lock"]
+        self.uv = plan.get("format", "uv.lock") == "uv.lock"
+        self.tag = "uv.lock" if self.uv else "pylock.lock"  # the MODULE.bazel tag that made the hub
+        self.override = "uv.override_package" if self.uv else "pylock.override_package"
+        self.relock = f"re-lock with `bazel run @{hub}//:lock`" if self.uv else plan.get("relock", "relock")
         self.packages: Mapping[str, Any] = plan["packages"]
         self.unneeded: Mapping[str, Any] = plan.get("unneeded", {})
         self.third_party = {pid for pid, p in self.packages.items() if p["source"]["kind"] != "first_party"}
@@ -206,15 +215,15 @@ class _Hub:
         for name, settings in sorted(self.overrides.items()):
             if name not in known:
                 raise HubError(
-                    f"uv.override_package(name = {name!r}) names a package the plan of {self.lock} does not hold",
+                    f"{self.override}(name = {name!r}) names a package the plan of {self.lock} does not hold",
                     self.hub,
                     "use the normalized name of a third-party package in the lock",
                 )
             unknown = set(settings) - _OVERRIDE_KEYS
             if unknown:
-                raise HubError(f"uv.override_package({name!r}) has unknown settings {sorted(unknown)}", self.hub)
+                raise HubError(f"{self.override}({name!r}) has unknown settings {sorted(unknown)}", self.hub)
             if settings.get("native") and settings.get("pure"):
-                raise HubError(f"uv.override_package(name = {name!r}) sets both native and pure", self.hub, "keep one")
+                raise HubError(f"{self.override}(name = {name!r}) sets both native and pure", self.hub, "keep one")
 
     def _deps(self, platform: str) -> dict[str, list[str]]:
         """Third-party edges per package id on `platform`."""
@@ -284,7 +293,8 @@ class _Hub:
         label = self._file_label(pid, platform)
         if label is None:
             info = self.plan["platforms"][platform]
-            return [call("uv_unavailable", name=target, message=_missing_message(pkg, platform, info, self.hub))]
+            message = _missing_message(pkg, platform, info, self.relock, self.tag)
+            return [call("uv_unavailable", name=target, message=message)]
         dep_labels = [f"//{self.packages[d]['name']}" for d in deps if not cycle or d not in cycle]
         if not cycle:
             return [call("py_whl_library", name=target, whl=label, deps=dep_labels or None)]
@@ -346,7 +356,7 @@ class _Hub:
                 name="_other_platform",
                 message=f"{name} {versions}: the target platform is none of the target platforms of "
                 f"{self.lock} ({', '.join(platforms)}): build for one of them, or add the platform "
-                f"to uv.lock(target_platforms) for the hub @{self.hub}",
+                f"to {self.tag}(target_platforms) for the hub @{self.hub}",
             ),
         ]
         if not_needed:
@@ -363,7 +373,12 @@ class _Hub:
         markers = entry.get("markers") or []
         if markers:
             why = "; ".join(
-                f"the marker `{m['marker']}` of {m['dependent']}'s dependency on it is false on "
+                (
+                    f"the marker `{m['marker']}` of {m['dependent']}'s dependency on it"
+                    if m["dependent"]
+                    else f"its package marker `{m['marker']}`"
+                )
+                + " is false on "
                 + ", ".join(m["platforms"])
                 for m in markers
             )
@@ -372,8 +387,8 @@ class _Hub:
         message = (
             f"{name} {version} is in {self.lock}, but no target platform of the hub @{self.hub} "
             f"({', '.join(sorted(self.plan['platforms']))}) needs it: {why}. Fix: depend on it only where its markers "
-            "hold, add a target platform where they do (uv.lock(target_platforms)), or select its extra or group "
-            "(uv.lock(extras, groups))"
+            f"hold, add a target platform where they do ({self.tag}(target_platforms)), or select its extra or "
+            f"group ({self.tag}(extras, groups))"
         )
         return "\n".join(
             [
@@ -406,16 +421,19 @@ class _Hub:
             '        key = key.replace("--", "-")\n'
             "    if key not in PACKAGES:\n"
             f'        fail("requirement(%r): no package %r in {self.lock} (hub @{self.hub}); add it to pyproject.toml '
-            f'and re-lock with `bazel run @{self.hub}//:lock`" % (name, key))\n'
+            f'and {self.relock.replace("`", "")}" % (name, key))\n'
             '    return Label("//" + key)\n'
         )
 
 
-def _root_build(lock: str, rules_xpy: str, uv: str, project: str) -> str:
+def _root_build(lock: str, rules_xpy: str, uv: str | None, project: str) -> str:
+    exports = 'exports_files(\n    ["plan.json", "requirements.bzl"],\n    visibility = ["//visibility:public"],\n)\n'
+    if uv is None:  # a pylock: its writer re-locks it, not rules_xpy
+        return _HEADER.format(lock=lock) + exports
     return "\n".join(
         [
             _HEADER.format(lock=lock) + f'load("{rules_xpy}//uv/private:lock_runner.bzl", "uv_lock_runner")\n',
-            'exports_files(\n    ["plan.json", "requirements.bzl"],\n    visibility = ["//visibility:public"],\n)\n',
+            exports,
             "# bazel run //:lock [-- uv lock options]: re-lock with the pinned uv.",
             call("uv_lock_runner", name="lock", uv=uv, project=project, visibility=["//visibility:public"]),
         ]
@@ -438,9 +456,9 @@ def generate(
     """
     h = _Hub(plan, hub, rules_xpy, overrides or {}, constraints)
     files = {
-        "BUILD.bazel": _root_build(h.lock, rules_xpy, uv, project),
+        "BUILD.bazel": _root_build(h.lock, rules_xpy, uv if h.uv else None, project),
         "plan.json": json.dumps(plan, indent=1, sort_keys=True) + "\n",
-        "_platforms/BUILD.bazel": _platform_settings(plan["platforms"], constraints, rules_xpy, h.lock),
+        "_platforms/BUILD.bazel": _platform_settings(plan["platforms"], constraints, rules_xpy, h.lock, h.tag),
         "requirements.bzl": h.requirements_bzl(),
     }
     for name, calls in h.package_targets().items():

@@ -69,6 +69,11 @@ def sdist_name_version(filename: str) -> tuple[str, str] | None:
     return None
 
 
+def _safe_name(name: str) -> bool:
+    bad = any(c in "/\\" or ord(c) < 32 for c in name)
+    return bool(name) and name not in (".", "..") and not bad and len(name) <= 255
+
+
 def _same_version(a: str, b: str) -> bool:
     try:
         return Version(a) == Version(b)
@@ -148,8 +153,14 @@ class Fields:
         as a release archive): any safe file name with an sdist suffix.
         """
         name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-        if not name or name in (".", "..") or any(c in name for c in "/\\\0") or len(name) > 255:
+        if not _safe_name(name):
             raise self.error(f"{what} has the URL {url[:200]!r}, whose last segment {name[:100]!r} is not a file name")
+        return self.file_name(name, kind, package, version, what)
+
+    def file_name(self, name: str, kind: str, package: str, version: str | None, what: str) -> str:
+        """`name`, checked to be a safe file name of a `kind` file of `package` `version` (see `filename`)."""
+        if not _safe_name(name):
+            raise self.error(f"{what} has the file name {name[:100]!r}, which is not a plain file name")
         if kind == "archive":
             if not name.lower().endswith(ARCHIVE_SUFFIXES):
                 raise self.error(f"{what} {name!r} does not end with one of {', '.join(ARCHIVE_SUFFIXES)}")

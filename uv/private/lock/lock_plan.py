@@ -39,16 +39,21 @@ import json
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fields import MAX_LOCK_BYTES, Fields, parse_toml, read_text
 from lock_errors import LockError, LockFormatError
+from lock_model import Dependency, File, Lock, Package, requirement_edges
+from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
-from uv_lock import Dependency, File, Lock, Package, read_lock
+from packaging.version import InvalidVersion
+from pkg_metadata import Requires, requires_dist
+from pylock import read_pylock
+from uv_lock import read_lock
 from wheel_select import choose
 from xpy.errors import XpyError, report
 from xpy.markers import MarkerError, check_marker, evaluate
@@ -79,7 +84,7 @@ def file_id(file: File) -> str:
 
 
 class _Graph:
-    """Packages by id, and resolution of dependency edges to ids."""
+    """Packages by id, and resolution of dependency edges to the packages they may lead to."""
 
     def __init__(self, lock: Lock) -> None:
         self.lock = lock
@@ -87,22 +92,28 @@ class _Graph:
         for p in lock.packages:
             self.by_name[p.name].append(p)
         self.packages = {self.id(p): p for p in lock.packages}
-        for p in lock.packages:  # every edge must lead to a locked package, walked or not
+        for p in lock.packages:  # every edge of the lock itself must lead to a locked package, walked or not
             for kind_deps in (p.dependencies, *p.optional_dependencies.values(), *p.dev_dependencies.values()):
                 for dep in kind_deps:
-                    self.resolve(dep, p)
+                    if not dep.requirement:
+                        self.check(dep, p)
 
     def id(self, package: Package) -> str:
         return package.name if len(self.by_name[package.name]) == 1 else f"{package.name}@{package.version}"
 
-    def resolve(self, dep: Dependency, of: Package) -> str:
-        found = [p for p in self.by_name.get(dep.name, []) if dep.version in (None, p.version)]
-        if len(found) != 1:
+    def candidates(self, dep: Dependency) -> list[Package]:
+        """The locked packages an edge may lead to: its name, and its version or specifier."""
+        return [
+            p
+            for p in self.by_name.get(dep.name, [])
+            if dep.version in (None, p.version) and _satisfies(dep.specifier, p.version)
+        ]
+
+    def check(self, dep: Dependency, of: Package) -> None:
+        found = self.candidates(dep)
+        if not found or (len(found) > 1 and all(p.marker is None for p in found)):
             what = "is not in the lock" if not found else "is ambiguous (several versions, no `version`)"
-            raise LockFormatError(
-                f"dependency {dep.name!r} {what}", self.lock.path, "regenerate it with `uv lock`", of.name
-            )
-        return self.id(found[0])
+            raise LockFormatError(f"dependency {dep.name!r} {what}", self.lock.path, self.lock.fix, of.name)
 
     def roots(self, names: Sequence[str]) -> list[str]:
         if not names:
@@ -111,16 +122,53 @@ class _Graph:
             raise LockError("no root project", self.lock.path, "pass --root NAME (a workspace member)")
         ids = []
         for name in names:
-            found = [p for p in self.by_name.get(canonicalize_name(name), []) if p.source.kind == "first_party"]
+            given = self.by_name.get(name) or self.by_name.get(canonicalize_name(name), [])
+            found = [p for p in given if p.source.kind == "first_party"]
             if not found:
                 raise LockError(f"root {name!r} is not a first-party package", self.lock.path, "pass a member name")
             ids.append(self.id(found[0]))
         return ids
 
 
+def _satisfies(specifier: str | None, version: str | None) -> bool:
+    if specifier is None or version is None:
+        return True
+    try:
+        return SpecifierSet(specifier).contains(version, prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
+
+
+@dataclass(frozen=True)
+class _Env:
+    """Where markers are evaluated: a target platform, and the extras and groups a pylock's markers see."""
+
+    platform: TargetPlatform
+    extras: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+
+
 @functools.cache
-def _holds(marker: str, platform: TargetPlatform) -> bool:
-    return evaluate(check_marker(marker), platform.marker_environment())
+def _holds(marker: str, platform: TargetPlatform, extra: str = "") -> bool:
+    return evaluate(check_marker(marker), {**platform.marker_environment(), "extra": extra})
+
+
+@functools.cache
+def _installed(marker: str | None, env: _Env) -> bool:
+    """Whether a package with this PEP 751 package marker is installed in `env`."""
+    if marker is None:
+        return True
+    environment = {**env.platform.marker_environment(), "extras": env.extras, "dependency_groups": env.groups}
+    return evaluate(check_marker(marker), environment, "lock_file")
+
+
+def _edge_holds(dep: Dependency, platform: TargetPlatform) -> bool:
+    return not dep.marker or _holds(dep.marker, platform, dep.extra)
+
+
+def _complete(graph: _Graph, package: Package, extra: str, platform: TargetPlatform) -> bool:
+    """Whether every requirement of `package`'s `extra` that holds on `platform` is in the lock."""
+    return all(graph.candidates(d) for d in package.dependencies if d.extra == extra and _edge_holds(d, platform))
 
 
 def _edges(package: Package, kind: str, name: str) -> Iterable[Dependency]:
@@ -132,6 +180,8 @@ def _edges(package: Package, kind: str, name: str) -> Iterable[Dependency]:
 
 
 def _start(graph: _Graph, roots: Sequence[str], sel: Selection) -> list[_Node]:
+    if graph.lock.format == "pylock.toml":
+        return [(r, "", "") for r in roots]  # extras and groups of a pylock are in its markers (_env)
     nodes: list[_Node] = []
     for kind, names, every in (("extra", sel.extras, sel.all_extras), ("group", sel.groups, sel.all_groups)):
         wanted = {canonicalize_name(n) for n in names}
@@ -148,19 +198,125 @@ def _start(graph: _Graph, roots: Sequence[str], sel: Selection) -> list[_Node]:
     return [(r, "", "") for r in roots] + nodes
 
 
-_Excluded = dict[str, list[tuple[str, str]]]  # package id -> [(dependent package name, marker)]
+def _selected(lock: Lock, sel: Selection) -> tuple[frozenset[str], frozenset[str]]:
+    """The extras and dependency groups a pylock's markers see: those selected (groups: default-groups)."""
+    if lock.format != "pylock.toml":
+        return frozenset(), frozenset()
+    out = []
+    for kind, names, every, have in (
+        ("extra", sel.extras, sel.all_extras, lock.extras),
+        ("dependency group", sel.groups, sel.all_groups, lock.dependency_groups),
+    ):
+        wanted = {canonicalize_name(n) for n in names}
+        if wanted - set(have):
+            missing = sorted(wanted - set(have))[0]
+            listed = ", ".join(have) or "none"
+            raise LockError(
+                f"the lock has no {kind} {missing!r} (it has: {listed})", lock.path, f"pick a {kind} it has"
+            )
+        out.append(frozenset(have) if every else frozenset(wanted))
+    extras, groups = out
+    if not sel.groups and not sel.all_groups:
+        groups = frozenset(lock.default_groups)
+    return extras, groups
 
 
-def _walk(
-    graph: _Graph, start: Sequence[_Node], platform: TargetPlatform, excluded: _Excluded
-) -> dict[str, dict[str, set[str]]]:
+def _check_platform(lock: Lock, env: _Env) -> None:
+    """The platform is one the lock was made for: its requires-python and (pylock) environments."""
+    platform = env.platform
+    if lock.requires_python is not None:
+        try:
+            ok = SpecifierSet(lock.requires_python).contains(platform.marker_environment()["python_full_version"], True)
+        except InvalidSpecifier:
+            raise LockFormatError(f"bad requires-python {lock.requires_python!r}", lock.path, lock.fix) from None
+        if not ok:
+            raise LockError(
+                f"python {platform.python_version} of {platform.name} is outside requires-python "
+                f"{lock.requires_python!r}",
+                lock.path,
+                "pick a python version the lock supports",
+            )
+    if lock.environments and not any(_holds(m, platform) for m in lock.environments):
+        raise LockError(
+            f"target platform {platform.name} is outside the lock's environments "
+            f"({'; '.join(repr(m) for m in lock.environments)})",
+            lock.path,
+            f"drop {platform.name} from target_platforms, or relock with an environment that covers it",
+        )
+
+
+def _check_package_python(lock: Lock, package: Package, platform: TargetPlatform) -> None:
+    if package.requires_python is None:
+        return
+    if not SpecifierSet(package.requires_python).contains(platform.marker_environment()["python_full_version"], True):
+        raise LockError(
+            f"python {platform.python_version} of {platform.name} is outside the package's requires-python "
+            f"{package.requires_python!r}",
+            lock.path,
+            "relock for this python version, or pick another python_version",
+            package.name,
+        )
+
+
+def with_metadata(lock: Lock, reads: Mapping[str, Requires]) -> Lock:
+    """`lock` with the edges of its edge-less packages from their metadata (`reads`: by `metadata_key`).
+
+    A package whose metadata does not say what it requires depends on every other package of the lock
+    (more than it needs, never less); packages not in `reads` keep no edges (edges "missing").
+    """
+    others = [p for p in lock.packages if p.source.kind != "first_party"]
+    out = []
+    for p in lock.packages:
+        read = reads.get(metadata_key(p)) if p.edges == "missing" else None
+        if read is None:
+            out.append(p)
+        elif read.requirements is None:
+            deps = tuple(Dependency(q.name, version=q.version) for q in others if q is not p)
+            out.append(dataclasses.replace(p, dependencies=deps, edges="unknown", edges_note=read.source))
+        else:
+            deps = tuple(d for text in read.requirements for d in requirement_edges(Requirement(text)))
+            out.append(dataclasses.replace(p, dependencies=deps, edges="metadata", edges_note=read.source))
+    return dataclasses.replace(lock, packages=tuple(out))
+
+
+def metadata_key(package: Package) -> str:
+    """How `with_metadata` and `metadata_files` name a package: `name==version`."""
+    return f"{package.name}=={package.version or ''}"
+
+
+def metadata_files(lock: Lock, plan: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """For each planned package without edges: the file to read its metadata from (by `metadata_key`).
+
+    The file is one some target platform installs (so the download is needed anyway): a pure wheel when
+    one is chosen, else the first platform's choice. Packages that no platform has a file for are left out.
+    """
+    by_key = {metadata_key(p): p for p in lock.packages}
+    out = {}
+    for entry in plan["packages"].values():
+        key = f"{entry['name']}=={entry['version'] or ''}"
+        if entry.get("edges") != "missing" or by_key[key].source.kind == "first_party":
+            continue
+        chosen = [entry["platforms"][p]["file"] for p in plan["platforms"] if p in entry["platforms"]]
+        chosen = [f for f in chosen if f]
+        if chosen:
+            pure = [f for f in chosen if f.endswith("-none-any.whl")]
+            out[key] = {"name": entry["name"], "version": entry["version"], **entry["files"][(pure or chosen)[0]]}
+    return out
+
+
+_Excluded = dict[str, list[tuple[str, str]]]  # package id -> [(dependent package name or "", marker)]
+
+
+def _walk(graph: _Graph, start: Sequence[_Node], env: _Env, excluded: _Excluded) -> dict[str, dict[str, set[str]]]:
     """Per reachable package id: {"dependencies": ids, "extras": activated extras}.
 
-    Edges whose markers are false are added to `excluded` (target id -> (dependent, marker)).
+    An edge is followed when its marker holds on the platform and its target's package marker (pylock) holds
+    in `env`. Edges not followed are added to `excluded`: (dependent, edge marker), or ("", package marker).
     """
     seen: set[_Node] = set()
     out: dict[str, dict[str, set[str]]] = {}
     todo = list(start)
+    platform = env.platform
     while todo:
         node = todo.pop()
         if node in seen:
@@ -173,18 +329,48 @@ def _walk(
         package = graph.packages[pid]
         for dep in _edges(package, kind, name):
             try:
-                if dep.marker and not _holds(dep.marker, platform):
-                    excluded.setdefault(graph.resolve(dep, package), []).append((package.name, dep.marker))
-                    continue
+                target = _target(graph, package, dep, env, excluded)
             except MarkerError as e:
-                what = f"the marker of dependency {dep.name!r} on {platform.name}: {e.what}"
-                raise LockFormatError(what, graph.lock.path, "regenerate the lock", package.name) from None
-            target = graph.resolve(dep, package)
+                what = f"a marker of {package.name}'s dependency {dep.name!r} on {platform.name}: {e.what}"
+                raise LockFormatError(what, graph.lock.path, graph.lock.fix, package.name) from None
+            if target is None:
+                continue
             if target != pid:
                 entry["dependencies"].add(target)
             todo.append((target, "", ""))
             todo.extend((target, "extra", e) for e in dep.extras)
     return out
+
+
+def _target(graph: _Graph, package: Package, dep: Dependency, env: _Env, excluded: _Excluded) -> str | None:
+    """The id of the package an edge leads to in `env`, or None when it is not followed there."""
+    found = graph.candidates(dep)
+    if not _edge_holds(dep, env.platform):
+        for p in found:
+            excluded.setdefault(graph.id(p), []).append((package.name, dep.marker or ""))
+        return None
+    if dep.extra and not _complete(graph, package, dep.extra, env.platform):
+        return None  # an extra nobody asked for: not all of its requirements are locked
+    if not found:  # only requirement edges get here: the lock's own edges were checked up front
+        raise LockError(
+            f"{package.name} depends on {dep.name!r} on {env.platform.name}, and the lock has no such package",
+            graph.lock.path,
+            f"relock for {env.platform.name}, or drop it from the target platforms",
+            package.name,
+        )
+    installed = [p for p in found if _installed(p.marker, env)]
+    for p in found:
+        if p not in installed:
+            excluded.setdefault(graph.id(p), []).append(("", p.marker or ""))
+    if len(installed) > 1:
+        versions = ", ".join(sorted(str(p.version) for p in installed))
+        raise LockFormatError(
+            f"dependency {dep.name!r} is ambiguous on {env.platform.name}: the markers of versions {versions} all hold",
+            graph.lock.path,
+            graph.lock.fix,
+            package.name,
+        )
+    return graph.id(installed[0]) if installed else None
 
 
 def _check_python(lock: Lock, platform: TargetPlatform) -> None:
@@ -202,19 +388,31 @@ def _check_python(lock: Lock, platform: TargetPlatform) -> None:
         )
 
 
-def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Selection | None = None) -> dict[str, Any]:
-    """The JSON-ready plan of `lock` for `platforms` (schema: see the module doc)."""
+def make_plan(
+    lock: Lock,
+    platforms: Sequence[TargetPlatform],
+    selection: Selection | None = None,
+    reads: Mapping[str, Requires] | None = None,
+) -> dict[str, Any]:
+    """The JSON-ready plan of `lock` for `platforms` (schema: see the module doc).
+
+    `reads`: the metadata of packages the lock has no edges for (`with_metadata`).
+    """
     selection = selection or Selection()
+    if reads:
+        lock = with_metadata(lock, reads)
     graph = _Graph(lock)
     roots = graph.roots(selection.roots)
     start = _start(graph, roots, selection)
+    extras, groups = _selected(lock, selection)
     packages: dict[str, dict[str, Any]] = {}
     platforms_out: dict[str, Any] = {}
     excluded: dict[str, dict[tuple[str, str], list[str]]] = {}  # id -> (dependent, marker) -> platforms
     for platform in platforms:
-        _check_python(lock, platform)
+        env = _Env(platform, extras, groups)
+        _check_platform(lock, env)
         false_edges: _Excluded = {}
-        walked = _walk(graph, start, platform, false_edges)
+        walked = _walk(graph, start, env, false_edges)
         for pid, false in false_edges.items():
             for edge in false:
                 names = excluded.setdefault(pid, {}).setdefault(edge, [])
@@ -226,6 +424,7 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
         }
         for pid, edges in walked.items():
             package = graph.packages[pid]
+            _check_package_python(lock, package, platform)
             entry = packages.setdefault(pid, _package_entry(package))
             from_source = selection.no_binary_all or package.name in selection.no_binary
             choice = choose(package, platform, from_source)
@@ -240,11 +439,13 @@ def make_plan(lock: Lock, platforms: Sequence[TargetPlatform], selection: Select
     return {
         "version": PLAN_VERSION,
         "lock": lock.path,
+        "format": lock.format,
+        "relock": lock.fix,
         "unneeded": _unneeded(graph, packages, excluded),
         "requires_python": lock.requires_python,
         "roots": sorted(roots),
-        "extras": sorted({n for pid, kind, n in start if kind == "extra"}),
-        "groups": sorted({n for pid, kind, n in start if kind == "group"}),
+        "extras": sorted(extras) or sorted({n for pid, kind, n in start if kind == "extra"}),
+        "groups": sorted(groups) or sorted({n for pid, kind, n in start if kind == "group"}),
         "platforms": platforms_out,
         "packages": packages,
     }
@@ -272,6 +473,8 @@ def _package_entry(package: Package) -> dict[str, Any]:
         "version": package.version,
         "source": {"kind": package.source.kind, "location": package.source.location},
         "files": {},
+        "edges": package.edges,
+        "edges_note": package.edges_note,
         "lock_files": sorted(f.filename for f in (*package.wheels, *([package.sdist] if package.sdist else []))),
         "platforms": {},
     }
@@ -303,9 +506,26 @@ def _read_bytes(path: Path, fix: str) -> bytes:
     return data
 
 
+def _read_metadata(lock: Lock, needed: Mapping[str, Mapping[str, Any]], where: Path | None) -> dict[str, Requires]:
+    if where is None:
+        raise LockError(
+            f"{len(needed)} packages have no dependency edges in the lock",
+            lock.path,
+            "pass --metadata-dir with their files (see --needs)",
+        )
+    out = {}
+    for key, f in sorted(needed.items()):
+        path = where / f["filename"]
+        if not path.is_file():
+            raise LockError(f"{f['filename']} is not in {where}", lock.path, "download the --needs files", f["name"])
+        out[key] = requires_dist(path, f["name"], f["version"], lock.path)
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lock_plan", description=__doc__.splitlines()[0], fromfile_prefix_chars="@")
-    parser.add_argument("--lock", type=Path, required=True, help="the uv.lock to plan")
+    parser.add_argument("--lock", type=Path, required=True, help="the uv.lock or pylock.toml to plan")
+    parser.add_argument("--format", choices=("uv.lock", "pylock.toml"), default="uv.lock", help="the lock's format")
     parser.add_argument(
         "--lock-name", help="how errors and the plan name the lock (default: its path), e.g. //:uv.lock"
     )
@@ -319,6 +539,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--all-groups", action="store_true")
     parser.add_argument("--no-binary", action="append", default=[], help="package to build from its sdist")
     parser.add_argument("--pyproject", type=Path, help="pyproject.toml whose [tool.uv] no-binary settings apply")
+    parser.add_argument(
+        "--needs",
+        type=Path,
+        help="write the files whose metadata gives the edges the lock lacks (JSON: key -> file) here, and stop",
+    )
+    parser.add_argument(
+        "--metadata-dir", type=Path, help="the directory holding those files (by file name), downloaded and checked"
+    )
     parser.add_argument("--output", type=Path, help="where to write the plan (default: stdout)")
     return parser
 
@@ -341,7 +569,18 @@ def main(argv: Sequence[str]) -> int:
             frozenset(no_binary),
             no_binary_all,
         )
-        plan = make_plan(read_lock(args.lock, args.lock_name), platforms, selection)
+        lock = (
+            read_pylock(args.lock, args.lock_name)
+            if args.format == "pylock.toml"
+            else read_lock(args.lock, args.lock_name)
+        )
+        plan = make_plan(lock, platforms, selection)
+        needed = metadata_files(lock, plan)
+        if args.needs:
+            args.needs.write_text(json.dumps(needed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            return 0
+        if needed:
+            plan = make_plan(lock, platforms, selection, _read_metadata(lock, needed, args.metadata_dir))
     except XpyError as e:
         return report(e)
     text = json.dumps(plan, indent=2, sort_keys=True) + "\n"

@@ -1,4 +1,4 @@
-"""Read a uv.lock file (lock format `version = 1`) into typed, immutable records.
+"""Read a uv.lock file (lock format `version = 1`) into the planner's model (lock_model.py).
 
 Only what the planner needs is read: packages with their source, files and
 dependency edges, the lock's `requires-python`, `resolution-markers` and the
@@ -17,73 +17,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fields import Fields, parse_toml, read_text
 from lock_errors import LockFormatError, UnsupportedSourceError
+from lock_model import Dependency, File, Lock, Package, Source
 
 __all__ = ["Dependency", "File", "Lock", "Package", "Source", "parse_lock", "read_lock"]
 
 _FETCHED = ("registry", "url")
 _FIRST_PARTY = ("path", "directory", "editable", "virtual")
 _HASH = re.compile(r"sha256:[0-9a-fA-F]{64}")
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a package comes from."""
-
-    kind: str  # "registry" | "url" | "first_party"
-    location: str  # index URL, direct archive URL, or path relative to the lock's directory
-    uv_kind: str  # the key in uv.lock: registry, url, path, directory, editable or virtual
-
-
-@dataclass(frozen=True)
-class File:
-    """One downloadable archive of a package."""
-
-    kind: str  # "wheel" | "sdist"
-    url: str
-    sha256: str  # 64 lowercase hex digits
-    size: int | None  # bytes; uv omits it when the index does not report it
-    filename: str
-
-
-@dataclass(frozen=True)
-class Dependency:
-    """An edge of the lock's graph: `name[extras]` when `marker` holds."""
-
-    name: str
-    marker: str | None = None
-    extras: tuple[str, ...] = ()
-    version: str | None = None  # set by uv when the lock holds several versions of `name`
-
-
-@dataclass(frozen=True)
-class Package:
-    """One `[[package]]` table."""
-
-    name: str
-    version: str | None  # None only for first-party packages with a dynamic version
-    source: Source
-    sdist: File | None = None
-    wheels: tuple[File, ...] = ()
-    dependencies: tuple[Dependency, ...] = ()
-    optional_dependencies: Mapping[str, tuple[Dependency, ...]] = field(default_factory=dict)  # extra -> deps
-    dev_dependencies: Mapping[str, tuple[Dependency, ...]] = field(default_factory=dict)  # group -> deps
-
-
-@dataclass(frozen=True)
-class Lock:
-    """A whole uv.lock."""
-
-    path: str  # as given: used in error messages
-    requires_python: str | None
-    resolution_markers: tuple[str, ...]
-    members: tuple[str, ...]  # workspace members from `[manifest]`; empty for a single project
-    packages: tuple[Package, ...]
 
 
 def _source(r: Fields, table: Mapping[str, Any]) -> Source:

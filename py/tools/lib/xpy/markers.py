@@ -18,7 +18,7 @@ from packaging.specifiers import InvalidSpecifier, Specifier
 
 from xpy.errors import XpyError
 
-__all__ = ["MarkerError", "check_marker", "evaluate"]
+__all__ = ["MarkerError", "check_marker", "evaluate", "extras_of"]
 
 _VERSION_VARIABLES = frozenset({"python_version", "python_full_version", "implementation_version"})
 _VERSION_OPS = frozenset({"<", "<=", ">", ">=", "~=", "==", "!="})
@@ -68,9 +68,34 @@ def check_marker(text: str) -> Marker:
     return marker
 
 
-def evaluate(marker: Marker, environment: Mapping[str, str]) -> bool:
-    """Whether a checked marker holds in `environment`; MarkerError if it cannot be evaluated there."""
+def evaluate(marker: Marker, environment: Mapping[str, Any], context: str = "metadata") -> bool:
+    """Whether a checked marker holds in `environment`; MarkerError if it cannot be evaluated there.
+
+    `context` "lock_file" evaluates a PEP 751 package marker: `environment` holds the sets `extras` and
+    `dependency_groups`, and `extra` is not a variable.
+    """
+    env = dict(environment)
+    if context == "lock_file":
+        env.pop("extra", None)
     try:
-        return bool(marker.evaluate(dict(environment)))
-    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker) as e:
+        return bool(marker.evaluate(env, context=context))  # type: ignore[arg-type]
+    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker, TypeError) as e:
         raise MarkerError(f"marker {str(marker)!r} cannot be evaluated ({_first_line(e)})") from None
+
+
+def extras_of(marker: Marker) -> frozenset[str]:
+    """The extras a requirement marker compares `extra` with (`extra == "socks"` -> {"socks"})."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, tuple):
+            lhs, _, rhs = node
+            for variable, value in ((lhs, rhs), (rhs, lhs)):
+                if type(variable).__name__ == "Variable" and variable.value == "extra":
+                    found.add(str(value.value))
+
+    walk(getattr(marker, "_markers", []))
+    return frozenset(found)

@@ -42,7 +42,15 @@ from packaging.version import InvalidVersion, Version
 from xpy.archives import ArchiveError, Limits, UnsafeArchiveError, check_member_name, check_zip_directory
 from xpy.errors import XpyError
 
-__all__ = ["WHEEL_LIMITS", "NotAWheelError", "UnsafeWheelError", "WheelError", "WheelInfo", "check_wheel"]
+__all__ = [
+    "WHEEL_LIMITS",
+    "NotAWheelError",
+    "UnsafeWheelError",
+    "WheelError",
+    "WheelInfo",
+    "check_wheel",
+    "read_metadata",
+]
 
 WHEEL_LIMITS: Final = Limits(seconds=1800.0)
 """A wheel may hold up to 8 GiB in 200,000 members (the largest on PyPI hold about 4 GiB), read within 30 minutes."""
@@ -196,10 +204,10 @@ def _entry_points(data: bytes, where: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def check_wheel(
-    path: Path, package: str | None = None, version: str | None = None, limits: Limits = WHEEL_LIMITS
-) -> WheelInfo:
-    """Check the wheel at `path` (see the module doc); `package`/`version`, when given, must be what it is."""
+def _open(
+    path: Path, package: str | None, version: str | None, limits: Limits
+) -> tuple[zipfile.ZipFile, str, frozenset[Tag]]:
+    """The wheel's zip, opened after its name and central directory are checked, its canonical name and tags."""
     if not path.is_file():
         raise NotAWheelError("the wheel file does not exist")
     try:
@@ -219,13 +227,48 @@ def check_wheel(
         raise NotAWheelError(f"not a wheel: {e.what}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, UnicodeError, NotImplementedError) as e:
         raise NotAWheelError(f"not a zip archive: {' '.join(str(e).split())[:200]}") from None
+    if declared is not None and declared != len(zf.infolist()):
+        zf.close()
+        raise WheelError(f"the zip directory says {declared} members, and holds {len(zf.infolist())}")
+    return zf, name, tags
+
+
+def _read_errors(e: Exception) -> WheelError:
+    return WheelError(f"cannot read the wheel: {' '.join(str(e).split())[:200] or type(e).__name__}")
+
+
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
+
+
+def check_wheel(
+    path: Path, package: str | None = None, version: str | None = None, limits: Limits = WHEEL_LIMITS
+) -> WheelInfo:
+    """Check the wheel at `path` (see the module doc); `package`/`version`, when given, must be what it is."""
+    zf, name, tags = _open(path, package, version, limits)
     with zf:
-        if declared is not None and declared != len(zf.infolist()):
-            raise WheelError(f"the zip directory says {declared} members, and holds {len(zf.infolist())}")
         try:
             return _check(zf, path, name, tags, limits)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
-            raise WheelError(f"cannot read the wheel: {' '.join(str(e).split())[:200] or type(e).__name__}") from None
+        except _READ_ERRORS as e:
+            raise _read_errors(e) from None
+
+
+def read_metadata(path: Path, package: str | None = None, version: str | None = None) -> email.message.Message:
+    """The headers of the wheel's `<name>-<version>.dist-info/METADATA`, read without reading the rest of it."""
+    zf, name, _ = _open(path, package, version, WHEEL_LIMITS)
+    with zf:
+        found = [
+            i
+            for i in zf.infolist()
+            if i.filename.count("/") == 1
+            and i.filename.endswith(".dist-info/METADATA")
+            and canonicalize_name(i.filename.split("/")[0][: -len(".dist-info")].rpartition("-")[0]) == name
+        ]
+        if len(found) != 1:
+            raise WheelError(f"the wheel has {len(found)} {name} .dist-info/METADATA files, not 1")
+        try:
+            return _headers(_read_small(zf, found[0], "METADATA"), found[0].filename)
+        except _READ_ERRORS as e:
+            raise _read_errors(e) from None
 
 
 def _check(zf: zipfile.ZipFile, path: Path, name: str, tags: frozenset[Tag], limits: Limits) -> WheelInfo:
