@@ -331,8 +331,8 @@ def _walk(graph: _Graph, start: Sequence[_Node], env: _Env, excluded: _Excluded)
             try:
                 target = _target(graph, package, dep, env, excluded)
             except MarkerError as e:
-                what = f"a marker of {package.name}'s dependency {dep.name!r} on {platform.name}: {e.what}"
-                raise LockFormatError(what, graph.lock.path, graph.lock.fix, package.name) from None
+                what = f"the marker of the dependency {dep.name!r} on {platform.name}: {e.what}"
+                raise LockFormatError(what, graph.lock.path, graph.lock.fix, _named(package)) from None
             if target is None:
                 continue
             if target != pid:
@@ -340,6 +340,11 @@ def _walk(graph: _Graph, start: Sequence[_Node], env: _Env, excluded: _Excluded)
             todo.append((target, "", ""))
             todo.extend((target, "extra", e) for e in dep.extras)
     return out
+
+
+def _named(package: Package) -> str | None:
+    """The package an error names: None for a pylock's synthetic root (the lock itself)."""
+    return None if package.source.lock_kind == "pylock" else package.name
 
 
 def _target(graph: _Graph, package: Package, dep: Dependency, env: _Env, excluded: _Excluded) -> str | None:
@@ -356,9 +361,16 @@ def _target(graph: _Graph, package: Package, dep: Dependency, env: _Env, exclude
             f"{package.name} depends on {dep.name!r} on {env.platform.name}, and the lock has no such package",
             graph.lock.path,
             f"relock for {env.platform.name}, or drop it from the target platforms",
-            package.name,
+            _named(package),
         )
-    installed = [p for p in found if _installed(p.marker, env)]
+    installed = []
+    for p in found:
+        try:
+            if _installed(p.marker, env):
+                installed.append(p)
+        except MarkerError as e:
+            what = f"the package marker on {env.platform.name}: {e.what}"
+            raise LockFormatError(what, graph.lock.path, graph.lock.fix, p.name) from None
     for p in found:
         if p not in installed:
             excluded.setdefault(graph.id(p), []).append(("", p.marker or ""))
@@ -368,7 +380,7 @@ def _target(graph: _Graph, package: Package, dep: Dependency, env: _Env, exclude
             f"dependency {dep.name!r} is ambiguous on {env.platform.name}: the markers of versions {versions} all hold",
             graph.lock.path,
             graph.lock.fix,
-            package.name,
+            _named(package) or dep.name,
         )
     return graph.id(installed[0]) if installed else None
 

@@ -31,12 +31,15 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from fields import Fields, parse_toml, read_text
 from lock_errors import LockFormatError, UnsupportedSourceError
 from lock_model import Dependency, File, Lock, Package, Source, requirement_edges
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from xpy.archives import ARCHIVE_SUFFIXES
+from xpy.markers import check_marker, extras_of
 
 __all__ = ["parse_pylock", "read_pylock"]
 
@@ -89,6 +92,14 @@ class _Reader:
         full = Path(path) if Path(path).is_absolute() else self.base / path
         return full.resolve().as_uri()
 
+    def same_name(self, r: Fields, url: str, name: str, what: str) -> None:
+        """A URL whose last segment is a file name must name the file `name` says."""
+        last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        if not last or "/" in last or "\\" in last:
+            raise r.error(f"{what} has the URL {url[:200]!r}, whose last segment {last[:100]!r} is not a file name")
+        if last.lower().endswith((".whl", *ARCHIVE_SUFFIXES)) and last != name:
+            raise r.error(f"{what} is named {name[:100]!r}, and its URL names the file {last[:100]!r}")
+
     def sha256(self, r: Fields, table: Mapping[str, Any], what: str) -> str:
         hashes = r.get(table, "hashes", dict, what, required=True)
         if not hashes:
@@ -111,8 +122,10 @@ class _Reader:
             raise r.error(f"{what} is not a table")
         url = self.location(r, table, what)
         name = r.get(table, "name", str, what)
+        if name is not None:
+            self.same_name(r, url, name, what)
         if kind == "archive":
-            shown = name or r.filename(url, "archive", package, None, what)
+            shown = name or unquote(urlsplit(url).path.rsplit("/", 1)[-1])
             kind = "wheel" if shown.lower().endswith(".whl") else "sdist"
             checked = "wheel" if kind == "wheel" else "archive"
             filename = r.file_name(shown, checked, package, version, what)
@@ -209,10 +222,21 @@ class _Reader:
             sdist=sdist,
             wheels=wheels,
             dependencies=deps,
-            marker=r.marker(r.get(table, "marker", str, "the package"), "the package marker"),
+            marker=_package_marker(r, r.get(table, "marker", str, "the package")),
             requires_python=_specifier(r, r.get(table, "requires-python", str, "the package"), "requires-python"),
             edges=edges,
         )
+
+
+def _package_marker(r: Fields, text: str | None) -> str | None:
+    """A PEP 751 package marker: it sees the sets `extras` and `dependency_groups`, and no `extra`."""
+    marker = r.marker(text, "the package marker")
+    if marker is not None and extras_of(check_marker(marker)):
+        raise r.error(
+            f"the package marker {marker[:200]!r} compares `extra`, which package markers do not have",
+            "write `'name' in extras` (PEP 751), or regenerate the lock",
+        )
+    return marker
 
 
 def _requirement(r: Fields, text: str) -> tuple[Dependency, ...]:
