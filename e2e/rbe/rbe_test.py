@@ -134,6 +134,17 @@ def test_the_arm64_venv_binary_runs_under_emulation(base):
     assert "markupsafe &lt;xpy&gt; _speedups.cpython-311-aarch64-linux-gnu.so" in run.stdout
 
 
+def test_a_pdm_lock_s_sdist_marked_native_builds_on_the_arm64_worker_and_runs_under_emulation(base):
+    bazel(base, "build", ARM64, "//pdm:app")
+    # docopt has only an sdist in the PDM pylock.toml; pylock.override_package(native = True) sends its build to
+    # an executor of the target: the arm64 worker's records show it.
+    assert sdist_builds("arm64")["docopt"] == ("aarch64", "docopt-0.6.2-py2.py3-none-any.whl")
+    (launcher,) = [f for f in output_files(base, "//pdm:app", ARM64) if f.name == "app"]
+    run = emulate(base, launcher)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["docopt {'<name>': 'aarch64'}", "yaml 6.0.3 libyaml True", "requests 2.34.2"]
+
+
 def test_the_arm64_pex_runs_under_emulation_and_was_assembled_on_amd64(base):
     bazel(base, "build", ARM64, "//app:app_pex")
     (pex,) = output_files(base, "//app:app_pex", ARM64)
