@@ -126,9 +126,10 @@ def _declare_hub(mctx, python, tag, overrides, front):
     run_host_tool(mctx, python, _HUB_GEN, hub_args, "%s: cannot generate the hub of %s:" % (what, lock))
     hub = json.decode(mctx.read(result))
     planned = json.decode(mctx.read(plan))
+    third_party = [p for p in planned["packages"].values() if p["source"]["kind"] != "first_party"]
     mctx.report_progress("Planned %s: %d packages, %d files for %d target platforms; %s" % (
         lock,
-        len(planned["packages"]),
+        len(third_party),
         len(hub["repos"]),
         len(planned["platforms"]),
         _edges_summary(planned, reads),
