@@ -1,14 +1,17 @@
-"""Time the lock planner on a synthetic 500-package uv.lock for the five default platforms.
+"""Time the lock planner on a synthetic 500-package uv.lock, and on a pylock.toml of the same packages.
 
 The lock is generated (seeded, so every run plans the same graph): a virtual
 root depending on 50 packages, every package reachable, about 3 edges each, some behind
 markers or with extras, a few cycles; 40% ship native wheels for 3 CPython
-versions x 7 platforms, the rest a pure wheel, some only an sdist. Two timings
-over `--runs` runs, medians printed, nothing asserted:
+versions x 7 platforms, the rest a pure wheel, some only an sdist. The pylock
+holds the same packages and files, its edges as PDM writes them (PEP 508
+strings under `[packages.tool.pdm]`, markers and extras included). Two timings
+per lock over `--runs` runs, medians printed side by side with the ratio,
+nothing asserted:
 
 - `cli`: `python lock_plan.py --lock ... --output /dev/null` as a fresh process,
-  the way the repository rule runs it (interpreter start, imports, cold caches);
-- `in-process`: `read_lock` + `make_plan` in this process (caches warm after run 1).
+  the way the extension runs it (interpreter start, imports, cold caches);
+- `in-process`: read + `make_plan` in this process (caches warm after run 1).
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["build_parser", "main", "synthetic_lock"]
+__all__ = ["build_parser", "main", "synthetic_lock", "synthetic_pylock"]
 
-LOCK_DIR = Path(__file__).resolve().parents[2] / "uv" / "private" / "lock"
+ROOT = Path(__file__).resolve().parents[2]
+LOCK_DIR = ROOT / "uv" / "private" / "lock"
+LIB_DIR = ROOT / "py" / "tools" / "lib"
 _NATIVE = [
     "manylinux_2_17_x86_64.manylinux2014_x86_64",
     "manylinux_2_17_aarch64.manylinux2014_aarch64",
@@ -90,6 +96,33 @@ def synthetic_lock(count: int = 500, seed: int = 1) -> str:
     return "\n".join([head, *(_package(i, count, sorted(children[i]), rng) for i in range(count))])
 
 
+def synthetic_pylock(uv_lock_text: str) -> str:
+    """Text of a pylock.toml (PDM's style of edges) holding the packages and files of a synthetic uv.lock."""
+    uv_lock = importlib.import_module("uv_lock")
+    lock = uv_lock.parse_lock(uv_lock_text, "uv.lock")
+
+    def file(f: Any) -> str:
+        return f'{{ url = "{f.url}", size = {f.size}, hashes = {{ sha256 = "{f.sha256}" }} }}'
+
+    def requirement(d: Any, extra: str = "") -> str:
+        text: str = d.name + (f"[{','.join(d.extras)}]" if d.extras else "")
+        markers = [f"({d.marker})"] if d.marker else []
+        markers += [f"extra == '{extra}'"] if extra else []
+        return text + ("; " + " and ".join(markers) if markers else "")
+
+    out = ['lock-version = "1.0"', 'created-by = "rules_xpy bench"', 'requires-python = ">=3.11"', ""]
+    for p in lock.packages:
+        if p.source.kind == "first_party":
+            continue
+        reqs = [requirement(d) for d in p.dependencies]
+        reqs += [requirement(d, extra) for extra, deps in p.optional_dependencies.items() for d in deps]
+        out += ["[[packages]]", f'name = "{p.name}"', f'version = "{p.version}"']
+        out += [f"sdist = {file(p.sdist)}"] if p.sdist else []
+        out += ["wheels = [\n    " + ",\n    ".join(file(w) for w in p.wheels) + ",\n]"] if p.wheels else []
+        out += ["", "[packages.tool.pdm]", "dependencies = [" + ", ".join(f'"{r}"' for r in reqs) + "]", ""]
+    return "\n".join(out) + "\n"
+
+
 def _median(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -108,24 +141,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    sys.path.insert(0, str(LOCK_DIR))
-    uv_lock = importlib.import_module("uv_lock")
+    sys.path[:0] = [str(LOCK_DIR), str(LIB_DIR)]
     lock_plan = importlib.import_module("lock_plan")
-    platforms = importlib.import_module("target_platforms").load_platforms([])
+    platforms = importlib.import_module("xpy.platforms").load_platforms([], None, "")
+    env = {"PYTHONPATH": ":".join([str(LIB_DIR), *sys.path[2:]])}
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        lock = Path(tmp) / "uv.lock"
-        lock.write_text(synthetic_lock(args.packages), encoding="utf-8")
-        cmd = [sys.executable, str(LOCK_DIR / "lock_plan.py"), f"--lock={lock}", "--output=/dev/null"]
-        plan = lock_plan.make_plan(uv_lock.read_lock(lock), platforms)
-        closure = max(len(p["closure"]) for p in plan["platforms"].values())
-        print(f"lock: {args.packages} packages, {lock.stat().st_size // 1024} KiB; largest closure {closure}")
-        timings = {
-            "cli (fresh process)": _median(lambda: subprocess.run(cmd, check=True), args.runs),
-            "in-process": _median(lambda: lock_plan.make_plan(uv_lock.read_lock(lock), platforms), args.runs),
-        }
-    for name, median in timings.items():
-        per = median / args.packages * 1e6
-        print(f"{name:<20} median {median * 1000:7.1f} ms over {args.runs} runs, {per:6.1f} us/package, 5 platforms")
+        uv_text = synthetic_lock(args.packages)
+        locks = {"uv.lock": Path(tmp) / "uv.lock", "pylock.toml": Path(tmp) / "pylock.toml"}
+        locks["uv.lock"].write_text(uv_text, encoding="utf-8")
+        locks["pylock.toml"].write_text(synthetic_pylock(uv_text), encoding="utf-8")
+        for fmt, path in locks.items():
+            read = lock_plan.read_pylock if fmt == "pylock.toml" else lock_plan.read_lock
+            cmd = [sys.executable, str(LOCK_DIR / "lock_plan.py"), f"--format={fmt}", f"--lock={path}"]
+            cmd.append("--output=/dev/null")
+            plan = lock_plan.make_plan(read(path), platforms)
+            closure = max(len(p["closure"]) for p in plan["platforms"].values())
+            print(f"{fmt:<12} {args.packages} packages, {path.stat().st_size // 1024} KiB; largest closure {closure}")
+
+            def cli(cmd: list[str] = cmd) -> None:
+                subprocess.run(cmd, check=True, env=env)
+
+            def in_process(read: Any = read, path: Path = path) -> None:
+                lock_plan.make_plan(read(path), platforms)
+
+            rows.append((fmt, _median(cli, args.runs), _median(in_process, args.runs)))
+    print(
+        f"{'median over ' + str(args.runs) + ' runs, 5 platforms':<40} {'cli (fresh process)':>20} {'in-process':>12}"
+    )
+    for fmt, cli_s, inproc in rows:
+        print(f"{fmt:<40} {cli_s * 1000:17.1f} ms {inproc * 1000:9.1f} ms")
+    (_, uv_cli, uv_in), (_, py_cli, py_in) = rows
+    print(f"{'pylock.toml / uv.lock':<40} {py_cli / uv_cli:19.2f}x {py_in / uv_in:11.2f}x")
     return 0
 
 
