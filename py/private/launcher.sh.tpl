@@ -4,19 +4,21 @@ set -euo pipefail
 
 # The runfiles tree holding the venv: next to this launcher (bazel-bin/, or a
 # copy of launcher + runfiles), or the caller's (bazel run/test, data deps).
-_xpy_runfiles() {
-  local self=$0 d
-  case "$self" in /*) ;; *) self=$PWD/$self ;; esac
-  for d in "$self.runfiles" "${RUNFILES_DIR:-}" "${TEST_SRCDIR:-}" "${self%%.runfiles/*}.runfiles"; do
-    if [ -n "$d" ] && [ -e "$d/%{venv}/pyvenv.cfg" ]; then
-      echo "$d"
-      return
-    fi
-  done
+# Found without a subshell: start-up time counts.
+_xpy_self=$0
+case "$_xpy_self" in /*) ;; *) _xpy_self=$PWD/$_xpy_self ;; esac
+_xpy_found=
+for _xpy_d in "$_xpy_self.runfiles" "${RUNFILES_DIR:-}" "${TEST_SRCDIR:-}" "${_xpy_self%%.runfiles/*}.runfiles"; do
+  if [ -n "$_xpy_d" ] && [ -e "$_xpy_d/%{venv}/pyvenv.cfg" ]; then
+    _xpy_found=$_xpy_d
+    break
+  fi
+done
+if [ -z "$_xpy_found" ]; then
   echo "ERROR: %{label}: no runfiles tree holding %{venv} next to $0: run it with 'bazel run', or copy $0 together with $0.runfiles" >&2
   exit 1
-}
-RUNFILES_DIR=$(_xpy_runfiles)
+fi
+RUNFILES_DIR=$_xpy_found
 export RUNFILES_DIR
 %{env}
 venv=$RUNFILES_DIR/%{venv}

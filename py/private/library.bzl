@@ -1,7 +1,9 @@
 """py_library: first-party Python sources and their import roots."""
 
+load(":bytecode.bzl", "PRECOMPILE_ATTRS", "precompile")
 load(":labels.bzl", "display_label")
 load(":providers.bzl", "PyPackageInfo")
+load(":toolchain_types.bzl", "py_tools_exec_groups", "target_toolchains")
 
 def repo_runfiles_root(ctx):
     """Runfiles directory of the repository holding `ctx.label` (`_main` for the main repo).
@@ -40,7 +42,7 @@ def import_roots(ctx):
         exec_roots.append("/".join([exec_root] + norm))
     return roots, exec_roots
 
-def package_info(ctx, srcs, files, deps):
+def package_info(ctx, srcs, files, deps, pycs = []):
     """PyPackageInfo and runfiles for a target with `srcs`, `data`-like files and `deps`.
 
     Args:
@@ -48,6 +50,7 @@ def package_info(ctx, srcs, files, deps):
       srcs: list[File], the target's own Python sources.
       files: list[File], the target's own other run-time files.
       deps: list[Target] providing PyPackageInfo.
+      pycs: list[File], bytecode of `srcs` (`precompile`): in runfiles, not in what a PEX packs.
     Returns:
       (PyPackageInfo, runfiles)
     """
@@ -56,18 +59,19 @@ def package_info(ctx, srcs, files, deps):
         imports = depset(roots, transitive = [d[PyPackageInfo].imports for d in deps]),
         exec_imports = depset(exec_roots, transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(srcs, transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
-        transitive_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+        transitive_files = depset(srcs + files + pycs, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
         transitive_library_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
         transitive_wheels = depset(transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
     )
-    runfiles = ctx.runfiles(files = srcs + files).merge_all(
+    runfiles = ctx.runfiles(files = srcs + files + pycs).merge_all(
         [d[DefaultInfo].default_runfiles for d in deps] +
         [t[DefaultInfo].default_runfiles for t in ctx.attr.data],
     )
     return info, runfiles
 
 def _py_library_impl(ctx):
-    info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps)
+    pycs = precompile(ctx, ctx.files.srcs, ctx.attr.precompile)
+    info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps, pycs)
     return [
         info,
         DefaultInfo(files = depset(ctx.files.srcs), runfiles = runfiles),
@@ -102,6 +106,8 @@ py_library(
     deps = ["@pypi//cowsay"],
 )
 ```""",
-    attrs = LIBRARY_ATTRS,
+    attrs = LIBRARY_ATTRS | PRECOMPILE_ATTRS,
+    toolchains = target_toolchains(),
+    exec_groups = py_tools_exec_groups(),
     provides = [PyPackageInfo],
 )

@@ -1,5 +1,6 @@
 """py_venv_binary and py_venv_test: a relocatable venv in runfiles plus a launcher."""
 
+load(":bytecode.bzl", "PRECOMPILE_ATTRS", "precompile")
 load(":labels.bzl", "display_label")
 load(":library.bzl", "LIBRARY_ATTRS", "package_info")
 load(":paths.bzl", "runfiles_path")
@@ -47,7 +48,8 @@ def _py_venv_impl(ctx):
     deps = ctx.attr.deps + (ctx.attr._pytest_deps if getattr(ctx.attr, "pytest", False) else [])
     deps += [ctx.attr.pkg] if hasattr(ctx.attr, "pkg") else []
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
-    info, runfiles = package_info(ctx, srcs, ctx.files.data, deps)
+    pycs = precompile(ctx, [s for s in srcs if s != main], getattr(ctx.attr, "precompile", True))  # __main__ never reads one
+    info, runfiles = package_info(ctx, srcs, ctx.files.data, deps, pycs)
     venv = create_venv(ctx, py = py, imports = info.imports)
     main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
     env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}
@@ -61,7 +63,7 @@ def _py_venv_impl(ctx):
         PyBinaryInfo(main = main, python_version = ".".join(py.version.split(".")[:2]), script = getattr(ctx.attr, "script", "")),
     ]
 
-_ATTRS = LIBRARY_ATTRS | {
+_ATTRS = LIBRARY_ATTRS | PRECOMPILE_ATTRS | {
     "main": attr.label(
         allow_single_file = [".py"],
         doc = "The entry point script. Default: `<name>.py` from `srcs`.",

@@ -1,5 +1,6 @@
 """Action emitter of py_whl_library: the WhlInstall action (py/tools/whl_install on the exec interpreter)."""
 
+load(":bytecode.bzl", "bytecode_tag")
 load(":constraints.bzl", "target_platform")
 load(":labels.bzl", "display_label")
 load(":py_tool.bzl", "run_py_tool")
@@ -9,7 +10,8 @@ def whl_install_action(ctx, *, whl, tree):
     """Declare the WhlInstall action: `whl` installed into the directory `tree`, checked against the target platform.
 
     Args:
-      ctx: rule context of py_whl_library (with TARGET_PLATFORM_ATTRS, LIMIT_ATTRS, `_tool`, `_tool_deps` and the platform fragment).
+      ctx: rule context of py_whl_library (with TARGET_PLATFORM_ATTRS, LIMIT_ATTRS, BYTECODE_ATTRS, `_tool`, `_tool_deps`,
+        the optional target toolchain and the platform fragment).
       whl: File, the wheel, or a directory holding one (an sdist build's output).
       tree: File, the output directory.
     """
@@ -19,6 +21,9 @@ def whl_install_action(ctx, *, whl, tree):
     args.add(tree.path, format = "--output=%s")
     args.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
     add_limits(ctx, args)
+    tag, note = bytecode_tag(ctx)
+    if tag:
+        args.add("--bytecode")
     for flag, value in (("--target-os=%s", target.os), ("--target-cpu=%s", target.cpu), ("--target-libc=%s", target.libc)):
         if value:
             args.add(value, format = flag)
@@ -29,6 +34,9 @@ def whl_install_action(ctx, *, whl, tree):
         inputs = [whl],
         outputs = [tree],
         mnemonic = "WhlInstall",
-        progress_message = "Installing %s %%{label}" % (whl.basename if not whl.is_directory else "the wheel built from source"),
+        progress_message = "Installing %s %%{label}%s" % (
+            whl.basename if not whl.is_directory else "the wheel built from source",
+            " (%s)" % note if note else "",
+        ),
         deps = ctx.attr._tool_deps,
     )

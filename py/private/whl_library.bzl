@@ -1,11 +1,12 @@
 """py_whl_library: a wheel file installed (WhlInstall action) as an importable package."""
 
+load(":bytecode.bzl", "BYTECODE_ATTRS")
 load(":constraints.bzl", "TARGET_PLATFORM_ATTRS")
 load(":labels.bzl", "display_label")
 load(":paths.bzl", "runfiles_path")
 load(":providers.bzl", "PyPackageInfo")
 load(":settings.bzl", "LIMIT_ATTRS")
-load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups")
+load(":toolchain_types.bzl", "PY_TOOLS_EXEC_GROUP", "py_tools_exec_groups", "target_toolchains")
 load(":whl_install_action.bzl", "whl_install_action")
 
 def _py_whl_library_impl(ctx):
@@ -31,7 +32,9 @@ py_whl_library = rule(
     doc = """A wheel installed into a tree (`site-packages/`, `bin/` console scripts, `data/`) that Python targets import.
 
 The install runs with the exec interpreter and the `installer` library (mnemonic
-`WhlInstall`), on any executor: nothing of the wheel runs. The wheel must fit
+`WhlInstall`), on any executor: nothing of the wheel runs. When the exec
+interpreter is the target interpreter's version, the installed modules get
+deterministic `.pyc` files (`--@rules_xpy//py:precompile=false` turns that off). The wheel must fit
 the target platform's os, cpu and libc (by its tags, and by the ELF, Mach-O or
 PE headers of its native files). Use it for a wheel
 from anywhere (a checked-in `.whl`, another rule's output); the `@pypi` hubs of
@@ -59,7 +62,8 @@ py_whl_library(
             providers = [PyPackageInfo],
             cfg = config.exec(PY_TOOLS_EXEC_GROUP),
         ),
-    } | TARGET_PLATFORM_ATTRS | LIMIT_ATTRS,
+    } | TARGET_PLATFORM_ATTRS | LIMIT_ATTRS | BYTECODE_ATTRS,
+    toolchains = target_toolchains(),
     exec_groups = py_tools_exec_groups(),
     fragments = ["platform"],
     provides = [PyPackageInfo],

@@ -9,8 +9,10 @@ platlib), `bin/` (scripts, including console-script launchers with a
 is deterministic: the same wheel gives the same bytes and file modes, whatever
 the umask. With `--target-os`/`--target-cpu` (and `--target-libc`) the wheel
 must fit that platform (`xpy.platforms`): by its tags, and every native file it
-installs by its ELF, Mach-O or PE header. On an error the output directory is
-left empty, and the error is one `ERROR:` line naming the wheel.
+installs by its ELF, Mach-O or PE header. With `--bytecode` the installed
+modules get deterministic `.pyc` files (`xpy.bytecode`). On an error the
+output directory is left empty, and the error is one `ERROR:` line naming the
+wheel.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from installer.sources import WheelFile
 from installer.utils import Scheme
 from xpy.archives import Limits
 from xpy.binaries import BinaryFormatError, scan_tree
+from xpy.bytecode import compile_tree
 from xpy.errors import XpyError
 from xpy.platforms import TargetPlatform, target_of
 from xpy.wheels import WHEEL_LIMITS, NotAWheelError, UnsafeWheelError, WheelError, check_wheel
@@ -182,10 +185,13 @@ def install_wheel(
     version: str | None = None,
     target: TargetPlatform | None = None,
     limits: Limits = WHEEL_LIMITS,
+    bytecode: bool = False,
 ) -> None:
     """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
-    Raises WheelError for bad input, or for a wheel that does not fit `target`; `output` is then left empty.
+    With `bytecode`, the modules of `site-packages/` get `.pyc` files of this interpreter (xpy.bytecode,
+    unchecked hash-based). Raises WheelError for bad input, or for a wheel that does not fit `target`;
+    `output` is then left empty.
     """
     wheel = find_wheel(wheel)
     output.mkdir(parents=True, exist_ok=True)
@@ -193,6 +199,8 @@ def install_wheel(
     try:
         _install(wheel, output, package, version, limits)
         _check_fits(wheel, output, target)
+        if bytecode and (output / "site-packages").is_dir():
+            compile_tree(output / "site-packages", "unchecked")
         _normalize_modes(output)
     except BaseException:
         _empty_dir(output)
@@ -215,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target-libc", default="", choices=("", "glibc", "musl"))
     parser.add_argument("--max-bytes", type=int, default=WHEEL_LIMITS.max_bytes, help="limit of the files' sizes")
     parser.add_argument("--max-members", type=int, default=WHEEL_LIMITS.max_members, help="limit of the members")
+    parser.add_argument(
+        "--bytecode", action="store_true", help="write .pyc files of this interpreter (it must be the target's X.Y)"
+    )
     return parser
 
 
@@ -223,7 +234,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc)
         limits = dataclasses.replace(WHEEL_LIMITS, max_bytes=args.max_bytes, max_members=args.max_members)
-        install_wheel(args.wheel, args.output, args.package, args.version, target, limits)
+        install_wheel(args.wheel, args.output, args.package, args.version, target, limits, args.bytecode)
     except XpyError as e:
         print(f"ERROR: {e.what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
         return 1

@@ -1,0 +1,5 @@
+"""Greeting."""
+
+
+def hello() -> str:
+    return "hello"

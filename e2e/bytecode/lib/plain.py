@@ -1,0 +1,3 @@
+"""Not precompiled."""
+
+X = 1
