@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["assert_no_python_traceback", "fresh_output_base", "host_path", "scratch_workspace"]
+__all__ = ["assert_no_python_traceback", "fresh_output_base", "host_path", "make_wheel", "scratch_workspace"]
 
 _PYTHON_FRAME = re.compile(r'File "[^"]+\.py", line \d+, in ')
 
@@ -67,3 +67,25 @@ def _empty(path: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
         else:
             child.unlink()
+
+
+def make_wheel(directory: Path, name: str, version: str, files: dict[str, str]) -> Path:
+    """A valid pure wheel `<name>-<version>-py3-none-any.whl` in `directory` holding `files` (path -> text)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    dist_info = f"{name}-{version}.dist-info"
+    members = {path: text.encode() for path, text in files.items()}
+    members[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    members[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: e2e\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = "".join(
+        f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}\n"
+        for path, data in members.items()
+    )
+    members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
+    path = directory / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as zf:
+        for member, data in sorted(members.items()):
+            zf.writestr(zipfile.ZipInfo(member, (1980, 1, 1, 0, 0, 0)), data)
+    return path

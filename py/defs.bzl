@@ -5,6 +5,7 @@ load("//py/private:pex.bzl", _py_pex_binary = "py_pex_binary")
 load("//py/private:providers.bzl", _PyInterpreterInfo = "PyInterpreterInfo", _PyPackageInfo = "PyPackageInfo")
 load("//py/private:toolchain.bzl", _py_interpreter = "py_interpreter")
 load("//py/private:venv.bzl", _py_console_script_binary = "py_console_script_binary", _py_venv_binary = "py_venv_binary", _py_venv_test = "py_venv_test")
+load("//py/private:whl_layout.bzl", _py_whl_layout = "py_whl_layout")
 load("//py/private:whl_library.bzl", _py_whl_library = "py_whl_library")
 
 py_library = _py_library
@@ -12,6 +13,7 @@ py_venv_binary = _py_venv_binary
 py_venv_test = _py_venv_test
 py_console_script_binary = _py_console_script_binary
 py_whl_library = _py_whl_library
+py_whl_layout = _py_whl_layout
 py_pex_binary = _py_pex_binary
 py_interpreter = _py_interpreter
 PyPackageInfo = _PyPackageInfo

@@ -62,6 +62,7 @@ def package_info(ctx, srcs, files, deps, pycs = []):
         transitive_files = depset(srcs + files + pycs, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
         transitive_library_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
         transitive_wheels = depset(transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
+        site_packages = depset(transitive = [d[PyPackageInfo].site_packages for d in deps]),
     )
     runfiles = ctx.runfiles(files = srcs + files + pycs).merge_all(
         [d[DefaultInfo].default_runfiles for d in deps] +

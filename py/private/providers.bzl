@@ -14,6 +14,15 @@ and `transitive_wheels` instead, never the installed trees.""",
         "transitive_files": "depset[File]: every file needed at run time (sources, data, installed trees) of this package and its deps.",
         "transitive_library_files": "depset[File]: the part of `transitive_files` that is not an installed wheel: sources and data of `py_library`-like targets.",
         "transitive_wheels": "depset[File]: the wheels (a `.whl` file, or a directory holding one) that the `py_whl_library` targets among this package and its deps install; what `py_pex_binary` packs in place of their installed trees.",
+        "site_packages": "depset[struct(path, target, owner, shared)]: entries of installed wheels with a layout (`py_whl_library(layout)`), which a venv links into its one `site-packages/` instead of adding their trees to `imports`: `path` inside site-packages (`requests`, `six.py`), `target` the entry's runfiles path, `owner` the label that installs it, `shared` whether other packages may ship the same file (a legacy namespace `__init__.py`); transitive.",
+    },
+)
+
+PyWheelLayoutInfo = provider(
+    doc = "The site-packages layout of one wheel (`py_whl_layout`): what a venv links into its merged `site-packages/`.",
+    fields = {
+        "entries": "list[str]: paths inside site-packages, each a file or a directory owned by this wheel (xpy/layout.py).",
+        "shared": "list[str]: the entries other wheels may ship too (legacy namespace `__init__.py` files).",
     },
 )
 

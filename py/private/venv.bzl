@@ -50,7 +50,7 @@ def _py_venv_impl(ctx):
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
     pycs = precompile(ctx, [s for s in srcs if s != main], getattr(ctx.attr, "precompile", True))  # __main__ never reads one
     info, runfiles = package_info(ctx, srcs, ctx.files.data, deps, pycs)
-    venv = create_venv(ctx, py = py, imports = info.imports)
+    venv = create_venv(ctx, py = py, imports = info.imports, site_packages = info.site_packages)
     main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
     env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}
     launcher = write_launcher(ctx, venv = venv, py = py, main = main, main_args = main_args, env = env)

@@ -4,13 +4,57 @@ load(":labels.bzl", "display_label")
 load(":paths.bzl", "runfiles_path", "shell_quote")
 load(":py_tool.bzl", "run_py_tool")
 
-def create_venv(ctx, *, py, imports):
-    """Declare the venv `<name>.venv/` of a binary: pyvenv.cfg, bin/python3, a .pth.
+def _merged_site_packages(ctx, site_packages, directory, rpath):
+    """One relative symlink per layout entry of the installed wheels, in the venv's own site-packages.
+
+    Args:
+      ctx: rule context.
+      site_packages: depset[struct(path, target, owner, shared)] (PyPackageInfo.site_packages).
+      directory: str, the site-packages directory, relative to the rule's package (`<name>.venv/lib/pythonX.Y/site-packages`).
+      rpath: str, its runfiles path.
+    Returns:
+      list[File], the symlinks.
+    """
+    owners = {}
+    links = []
+    for entry in site_packages.to_list():
+        have = owners.get(entry.path)
+        if have:
+            if have.target != entry.target and not (have.shared and entry.shared):
+                fail("%s: %s and %s both install site-packages/%s. Fix: depend on only one of them (a venv has one site-packages)." % (
+                    display_label(ctx.label),
+                    have.owner,
+                    entry.owner,
+                    entry.path,
+                ))
+            continue
+        owners[entry.path] = entry
+    for path, entry in owners.items():
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            above = owners.get("/".join(parts[:i]))
+            if above:
+                fail("%s: %s installs site-packages/%s, inside site-packages/%s of %s. Fix: depend on only one of them (a venv has one site-packages)." % (
+                    display_label(ctx.label),
+                    entry.owner,
+                    path,
+                    above.path,
+                    above.owner,
+                ))
+        link = ctx.actions.declare_symlink(directory + "/" + path)
+        depth = len(rpath.split("/")) + len(parts) - 1
+        ctx.actions.symlink(output = link, target_path = "../" * depth + entry.target)
+        links.append(link)
+    return links
+
+def create_venv(ctx, *, py, imports, site_packages = depset()):
+    """Declare the venv `<name>.venv/` of a binary: pyvenv.cfg, bin/python3, a .pth, and the merged site-packages.
 
     Args:
       ctx: rule context.
       py: PyInterpreterInfo of the target interpreter.
       imports: depset[str], import roots as runfiles paths.
+      site_packages: depset of PyPackageInfo.site_packages entries, linked into the venv's site-packages.
     Returns:
       struct(files = list[File], rpath = str runfiles path of the venv dir).
     """
@@ -48,7 +92,9 @@ def create_venv(ctx, *, py, imports):
         mnemonic = "PyVenv",
         progress_message = "Writing venv of %{label}",
     )
-    return struct(files = [cfg, pth, python], rpath = venv_rpath)
+    directory = "%s.venv/lib/python%s/site-packages" % (ctx.label.name, major_minor)
+    links = _merged_site_packages(ctx, site_packages, directory, runfiles_path(ctx, pth).rpartition("/")[0])
+    return struct(files = [cfg, pth, python] + links, rpath = venv_rpath)
 
 def _python_home(ctx, py):
     """Runfiles path of an in-build interpreter's installation root (`<root>/bin/python3`)."""

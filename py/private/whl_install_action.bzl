@@ -1,12 +1,11 @@
 """Action emitter of py_whl_library: the WhlInstall action (py/tools/whl_install on the exec interpreter)."""
 
-load(":bytecode.bzl", "bytecode_tag")
 load(":constraints.bzl", "target_platform")
 load(":labels.bzl", "display_label")
 load(":py_tool.bzl", "run_py_tool")
 load(":settings.bzl", "add_limits")
 
-def whl_install_action(ctx, *, whl, tree):
+def whl_install_action(ctx, *, whl, tree, tag, note, layout):
     """Declare the WhlInstall action: `whl` installed into the directory `tree`, checked against the target platform.
 
     Args:
@@ -14,6 +13,9 @@ def whl_install_action(ctx, *, whl, tree):
         the optional target toolchain and the platform fragment).
       whl: File, the wheel, or a directory holding one (an sdist build's output).
       tree: File, the output directory.
+      tag: str or None, the bytecode cache tag (`bytecode_tag`): write bytecode when set.
+      note: str, why there is no bytecode (for the progress message), or empty.
+      layout: PyWheelLayoutInfo or None: the site-packages entries the install must give.
     """
     target = target_platform(ctx)
     args = ctx.actions.args()
@@ -21,9 +23,11 @@ def whl_install_action(ctx, *, whl, tree):
     args.add(tree.path, format = "--output=%s")
     args.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
     add_limits(ctx, args)
-    tag, note = bytecode_tag(ctx)
     if tag:
         args.add("--bytecode")
+    if layout:
+        args.add_all(layout.entries, format_each = "--entry=%s")
+        args.add_all(layout.shared, format_each = "--shared-entry=%s")
     for flag, value in (("--target-os=%s", target.os), ("--target-cpu=%s", target.cpu), ("--target-libc=%s", target.libc)):
         if value:
             args.add(value, format = flag)

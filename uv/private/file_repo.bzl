@@ -4,6 +4,8 @@ load("//py:utils.bzl", "TOOL_WHEELS", "download_checked")
 load(":host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 
 _INSPECT = Label("//uv/private/sdist_build:sdist_inspect.py")
+_LAYOUT = Label("//uv/private:wheel_layout.py")
+_DEFS = Label("//py:defs.bzl")
 
 def _what(a):
     return "%s %s from %s (hub @%s)" % (a.package, a.version, a.lock, a.hub)
@@ -13,7 +15,11 @@ def _uv_file_impl(rctx):
     rctx.report_progress("Fetching %s" % a.filename)
     download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = _what(a))
     rctx.file("file/BUILD.bazel", 'filegroup(\n    name = "file",\n    srcs = [%r],\n    visibility = ["//visibility:public"],\n)\n' % a.filename)
-    rctx.file("BUILD.bazel", 'exports_files(["sdist.json"], visibility = ["//visibility:public"])\n' if a.kind == "sdist" else "")
+    if a.kind == "wheel":
+        args = ["--wheel=file/" + a.filename, "--defs=%s" % _DEFS, "--output=BUILD.bazel"]
+        run_host_tool(rctx, host_python(rctx, _what(a)), _LAYOUT, args, "%s: cannot list the wheel:" % _what(a))
+        return
+    rctx.file("BUILD.bazel", 'exports_files(["sdist.json"], visibility = ["//visibility:public"])\n')
     if a.kind == "sdist":
         rctx.report_progress("Inspecting %s" % a.filename)
         args = ["facts", "--sdist=file/" + a.filename, "--output=sdist.json"]
@@ -21,7 +27,7 @@ def _uv_file_impl(rctx):
 
 uv_file = repository_rule(
     implementation = _uv_file_impl,
-    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock; for an sdist, `//:sdist.json` says how it builds.",
+    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock; for a wheel, `//:layout` is its py_whl_layout (from its zip listing); for an sdist, `//:sdist.json` says how it builds.",
     attrs = {
         "url": attr.string(mandatory = True, doc = "Where to download the file."),
         "sha256": attr.string(mandatory = True, doc = "Its SHA-256, from the lock."),

@@ -42,6 +42,7 @@ from xpy.archives import Limits
 from xpy.binaries import BinaryFormatError, scan_tree
 from xpy.bytecode import compile_tree
 from xpy.errors import XpyError
+from xpy.layout import Layout, installed_layout
 from xpy.platforms import TargetPlatform, target_of
 from xpy.wheels import WHEEL_LIMITS, NotAWheelError, UnsafeWheelError, WheelError, check_wheel
 
@@ -147,6 +148,18 @@ def _install(wheel: Path, output: Path, package: str | None, version: str | None
             raise WheelError(f"cannot install the wheel: {_describe(e)}") from None
 
 
+def _check_layout(site_packages: Path, layout: Layout) -> None:
+    found = installed_layout(site_packages) if site_packages.is_dir() else Layout(())
+    if found != layout:
+        have = set(found.entries if found else ())
+        extra, missing = sorted(have - set(layout.entries)), sorted(set(layout.entries) - have)
+        raise WheelError(
+            f"the installed site-packages entries differ from the wheel's layout (extra: {extra[:5]}, "
+            f"missing: {missing[:5]}, shared: {found.shared if found else ()} vs {layout.shared})",
+            fix="this is a bug of rules_xpy's layout listing: report it with the wheel",
+        )
+
+
 def _empty_dir(path: Path) -> None:
     for child in path.iterdir():
         if child.is_dir() and not child.is_symlink():
@@ -186,12 +199,14 @@ def install_wheel(
     target: TargetPlatform | None = None,
     limits: Limits = WHEEL_LIMITS,
     bytecode: bool = False,
+    layout: Layout | None = None,
 ) -> None:
     """Install `wheel` (a file, or a directory holding one) into `output`, which then holds just the installed files.
 
     With `bytecode`, the modules of `site-packages/` get `.pyc` files of this interpreter (xpy.bytecode,
-    unchecked hash-based). Raises WheelError for bad input, or for a wheel that does not fit `target`;
-    `output` is then left empty.
+    unchecked hash-based). With `layout` (xpy.layout, from the wheel's listing), the installed
+    `site-packages/` must have exactly those entries: a venv links them. Raises WheelError for bad input,
+    or for a wheel that does not fit `target`; `output` is then left empty.
     """
     wheel = find_wheel(wheel)
     output.mkdir(parents=True, exist_ok=True)
@@ -199,6 +214,8 @@ def install_wheel(
     try:
         _install(wheel, output, package, version, limits)
         _check_fits(wheel, output, target)
+        if layout is not None:
+            _check_layout(output / "site-packages", layout)
         if bytecode and (output / "site-packages").is_dir():
             compile_tree(output / "site-packages", "unchecked")
         _normalize_modes(output)
@@ -226,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--bytecode", action="store_true", help="write .pyc files of this interpreter (it must be the target's X.Y)"
     )
+    parser.add_argument("--entry", action="append", help="an entry of the wheel's site-packages layout (all of them)")
+    parser.add_argument("--shared-entry", action="append", default=[], help="a shared entry of the layout")
     return parser
 
 
@@ -234,7 +253,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         target = target_of(args.target_platform, args.target_os, args.target_cpu, args.target_libc)
         limits = dataclasses.replace(WHEEL_LIMITS, max_bytes=args.max_bytes, max_members=args.max_members)
-        install_wheel(args.wheel, args.output, args.package, args.version, target, limits, args.bytecode)
+        layout = Layout(tuple(sorted(args.entry)), tuple(sorted(args.shared_entry))) if args.entry else None
+        install_wheel(args.wheel, args.output, args.package, args.version, target, limits, args.bytecode, layout)
     except XpyError as e:
         print(f"ERROR: {e.what} ({args.wheel.name}): {e.fix}", file=sys.stderr)
         return 1

@@ -35,7 +35,9 @@ their in-cycle edges (`_whl_<platform>`) and each member's `_<platform>` is a
 `py_library` of all the members' installs.
 
 Each downloaded file gets one repository `<hub>__<name>__<sha256 prefix>`
-(`//file` is the file), so a build fetches only the files it needs. An sdist
+(`//file` is the file; for a wheel, `//:layout` its site-packages layout,
+which the `py_whl_library` passes on so that venvs merge it), so a build
+fetches only the files it needs. An sdist
 also gets `<that name>__wheel`, whose `//:wheel` is the wheel built from it
 (its build settings, from `uv.override_package`, are in `sdists`).
 """
@@ -291,16 +293,17 @@ class _Hub:
         pkg = self.packages[pid]
         target = f"_{platform}"
         label = self._file_label(pid, platform)
+        layout = label.replace("//file", "//:layout") if label and label.endswith("//file") else None
         if label is None:
             info = self.plan["platforms"][platform]
             message = _missing_message(pkg, platform, info, self.relock, self.tag)
             return [call("uv_unavailable", name=target, message=message)]
         dep_labels = [f"//{self.packages[d]['name']}" for d in deps if not cycle or d not in cycle]
         if not cycle:
-            return [call("py_whl_library", name=target, whl=label, deps=dep_labels or None)]
+            return [call("py_whl_library", name=target, whl=label, layout=layout, deps=dep_labels or None)]
         members = [f"//{self.packages[m]['name']}:_whl_{platform}" for m in cycle]
         return [
-            call("py_whl_library", name=f"_whl_{platform}", whl=label, deps=dep_labels or None),
+            call("py_whl_library", name=f"_whl_{platform}", whl=label, layout=layout, deps=dep_labels or None),
             call("py_library", name=target, deps=members),
         ]
 

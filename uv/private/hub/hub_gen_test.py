@@ -112,7 +112,10 @@ def test_no_file_fails_with_package_version_platform_files_and_fixes():
 def test_cycle_members_install_without_in_cycle_edges_and_share_one_library():
     files = _gen()["files"]
     a = files["a/BUILD.bazel"]
-    assert 'py_whl_library(\n    name = "_whl_linux",\n    whl = "@pypi__a__1111111111//file",\n)' in a
+    assert (
+        'py_whl_library(\n    name = "_whl_linux",\n    whl = "@pypi__a__1111111111//file",\n    layout = "@pypi__a__1111111111//:layout",\n)'
+        in a
+    )
     assert (
         'py_library(\n    name = "_linux",\n    deps = [\n        "//a:_whl_linux",\n        "//b:_whl_linux",\n' in a
     )

@@ -12,8 +12,8 @@ same source gives the same bytes in any output base. Two modes:
   without a rebuild still runs the edited code.
 
 Modules that do not compile on this interpreter (a wheel's Python 2 test
-files, templates named `.py`) get no `.pyc`, as pip does; Python compiles
-them at import, where the error belongs.
+files, templates named `.py`) get an empty `.pyc`, which Python ignores: it
+compiles them at import, where the error belongs (pip writes none).
 
 The interpreter that runs this must be the one the bytecode is for (its X.Y
 and implementation): the rules only run it when the exec and target
@@ -53,6 +53,13 @@ def _sources(root: Path) -> Iterable[Path]:
                 yield Path(dirpath, name)
 
 
+def _empty(pyc: Path) -> None:
+    """An empty `.pyc` for a module that does not compile: not valid bytecode, so Python ignores it and compiles
+    the source at import (where the error belongs); the file exists, so links to it (a venv's) never dangle."""
+    pyc.parent.mkdir(parents=True, exist_ok=True)
+    pyc.write_bytes(b"")
+
+
 def compile_tree(root: Path, mode: str = "unchecked") -> tuple[int, int]:
     """Compile every `.py` below `root` into its `__pycache__/`; returns (compiled, skipped)."""
     compiled = skipped = 0
@@ -61,6 +68,7 @@ def compile_tree(root: Path, mode: str = "unchecked") -> tuple[int, int]:
         if compile_file(source, pyc, source.relative_to(root).as_posix(), mode):
             compiled += 1
         else:
+            _empty(pyc)
             skipped += 1
     return compiled, skipped
 
@@ -79,10 +87,7 @@ def main(argv: list[str]) -> int:
     for i in range(0, len(args.triples), 3):
         source, pyc, shown = args.triples[i : i + 3]
         if not compile_file(Path(source), Path(pyc), shown, args.mode):
-            # Bazel needs every declared output: an empty file is not a valid .pyc, so Python ignores it and
-            # compiles the source at import, where the error belongs.
-            Path(pyc).parent.mkdir(parents=True, exist_ok=True)
-            Path(pyc).write_bytes(b"")
+            _empty(Path(pyc))  # Bazel needs every declared output
     return 0
 
 
