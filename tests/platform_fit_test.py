@@ -148,6 +148,7 @@ CONTENT_CASES = [
     ("cp311-cp311-win_arm64", "win_amd64", WIN_ARM, False),
     ("cp311-cp311-macosx_11_0_arm64", "macos_universal2", MAC_ARM, True),
     ("cp311-cp311-manylinux_2_17_x86_64", "win_amd64", GLIBC_X86, False),  # a PE file in a Linux wheel
+    ("py3-none-any", "win_amd64", GLIBC_X86, True),  # a pure wheel bundling a Windows build (debugpy does)
 ]
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["Bazel", "host_path", "read_execution_log"]
+__all__ = ["Bazel", "host_path", "read_execution_log", "read_execution_log_all"]
 
 
 def host_path(path: str) -> Path:
@@ -73,3 +73,15 @@ def read_execution_log(path: Path, mnemonic: str) -> dict[str, float]:
         assert isinstance(metrics, dict), spawn
         times[str(spawn["targetLabel"])] = _seconds(metrics.get("totalTime") or metrics["executionWallTime"])
     return times
+
+
+def read_execution_log_all(path: Path) -> list[tuple[str, str, float]]:
+    """(mnemonic, target label, wall time in s) of every spawn of a `--execution_log_json_file` that ran."""
+    out = []
+    for spawn in _json_stream(path.read_text(encoding="utf-8")):
+        metrics = spawn.get("metrics")
+        if spawn.get("cacheHit") or not isinstance(metrics, dict):
+            continue
+        seconds = _seconds(str(metrics.get("totalTime") or metrics.get("executionWallTime") or "0s"))
+        out.append((str(spawn.get("mnemonic")), str(spawn.get("targetLabel")), seconds))
+    return out

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -267,6 +268,19 @@ def main(argv: Sequence[str]) -> int:
     print(f"ratio PySdistBuild actions / direct:       {actions / total:.2f}")
     print(f"ratio bazel build wall time / direct:      {bazel_wall / total:.2f}")
     print(f"ratio PySdistBuild actions / direct, cold: {actions / total_cold:.2f}")
+    what = f"{len(sdists)} PyPI sdists, the actions' summed time vs python -m build --no-isolation"
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "name": "PySdistBuild / direct build",
+                "ours": actions,
+                "baseline": total,
+                "ratio": actions / total,
+                "what": what,
+            }
+        )
+    )
     return 0
 
 

@@ -248,10 +248,17 @@ class TargetPlatform:
         return None
 
     def wheel_misfit(self, filename: str, natives: Iterable[tuple[str, NativeFile]] = ()) -> str | None:
-        """Why a wheel does not fit (None if it does): by its tags, then by each of its native files."""
+        """Why a wheel does not fit (None if it does): by its tags, then by each of its native files.
+
+        Only a wheel tagged for a platform has its native files checked: a platform-independent wheel
+        (`*-any`) may bundle native files of several platforms that the package picks from at run time
+        (debugpy's pydevd builds, distlib's Windows launchers in pip).
+        """
         reason = self.misfit(filename)
         if reason:
             return reason
+        if all(tag.platform == "any" for tag in wheel_tags(filename)):
+            return None
         for name, native in natives:
             reason = self.native_misfit(native)
             if reason:
