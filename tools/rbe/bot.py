@@ -34,7 +34,13 @@ from arm64root import Arm64Error, chroot_command, private_mounts
 from buildgrid._protos.build.bazel.remote.execution.v2 import remote_execution_pb2 as re
 from buildgrid._protos.google.devtools.remoteworkers.v1test2 import bots_pb2 as bp
 from buildgrid._protos.google.devtools.remoteworkers.v1test2 import bots_pb2_grpc, worker_pb2
+from buildgrid.server.client import cas as bgd_cas
 from buildgrid.server.client.cas import download, upload
+
+# BuildGrid's client fills a BatchUpdateBlobs request up to 4 MiB - 1 KiB of blob bytes, but the request's framing
+# (a digest per blob, up to 500 blobs) is on top: an output tree of many small files (bytecode) then exceeds the
+# server's 4 MiB message limit. Leave room for the framing.
+bgd_cas.MAX_REQUEST_SIZE = 3 * 1024 * 1024
 
 DEFAULT_ACTION_TIMEOUT = 900  # seconds; Bazel sets Action.timeout only for tests
 INTERNAL = 13
