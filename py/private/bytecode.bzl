@@ -65,37 +65,52 @@ def _repo_prefix(ctx):
     parts = ([".."] + [ctx.label.workspace_name] if ctx.label.workspace_name else []) + ([ctx.label.package] if ctx.label.package else [])
     return "/".join(parts)
 
-def precompile(ctx, srcs, enabled = True):
-    """The PyCompile action of `srcs` that live in `ctx`'s package: their `__pycache__/<stem>.<tag>.pyc` files.
+def precompile(ctx, srcs, data = [], enabled = True, stage = True):
+    """The PyCompile action of `srcs` that live in `ctx`'s package, and the files' bin-directory links.
 
     The `.pyc` files are checked hash-based (Python hashes the source on import, so an edited source in the
-    workspace is never shadowed) and land next to their sources in runfiles.
+    workspace is never shadowed) and land in `__pycache__/` next to their sources in runfiles. Actions import
+    from the bin directory, where Python looks for a `__pycache__/` next to each source: there every source and
+    data file of the package gets a link (`staged`), next to the bytecode.
 
     Args:
       ctx: rule context with BYTECODE_ATTRS (see `bytecode_tag`).
       srcs: list[File], Python sources.
+      data: list[File], the target's other files, linked next to the sources for actions.
       enabled: bool, the target's own `precompile` attribute.
+      stage: bool, link the sources into the bin directory for actions (libraries; binaries are never imported
+        by actions).
     Returns:
-      list[File], the `.pyc` files (empty without bytecode).
+      struct(pycs = list[File], staged = list[File]): empty without bytecode.
     """
     tag, _ = bytecode_tag(ctx)
     if not tag or not enabled:
-        return []
+        return struct(pycs = [], staged = [])
     prefix = _repo_prefix(ctx)
     args = ctx.actions.args()
     args.add("--mode=checked")
-    compiled, pycs = [], []
-    for src in srcs:
-        if not src.short_path.startswith(prefix + "/" if prefix else "") or not src.basename.endswith(".py"):
-            continue  # a source of another package: that package's own target precompiles it
+    compiled, pycs, staged = [], [], []
+    for src in srcs + data:
+        if not src.short_path.startswith(prefix + "/" if prefix else "") or src.is_directory:
+            continue  # a file of another package: that package's own target precompiles it
         rel = src.short_path[len(prefix) + 1:] if prefix else src.short_path
+        if not stage:
+            pass
+        elif src.is_source:
+            link = ctx.actions.declare_file(rel)
+            ctx.actions.symlink(output = link, target_file = src)
+            staged.append(link)
+        else:
+            staged.append(src)  # generated: already in the bin directory
+        if src not in srcs or not src.basename.endswith(".py"):
+            continue
         directory, _, name = rel.rpartition("/")
         pyc = ctx.actions.declare_file("/".join([p for p in (directory, "__pycache__", name[:-3] + "." + tag + ".pyc") if p]))
         args.add_all([src.path, pyc.path, src.short_path])
         compiled.append(src)
         pycs.append(pyc)
     if not pycs:
-        return []
+        return struct(pycs = [], staged = [])
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
     py = ctx.exec_groups[PY_TOOLS_EXEC_GROUP].toolchains[EXEC_TOOLCHAIN].py
@@ -111,7 +126,7 @@ def precompile(ctx, srcs, enabled = True):
         exec_group = PY_TOOLS_EXEC_GROUP,
         env = {"PYTHONHASHSEED": "0"},
     )
-    return pycs
+    return struct(pycs = pycs, staged = staged)
 
 # The attributes of a rule whose own sources get bytecode (py_library, the venv binaries).
 PRECOMPILE_ATTRS = BYTECODE_ATTRS | {

@@ -42,7 +42,14 @@ def import_roots(ctx):
         exec_roots.append("/".join([exec_root] + norm))
     return roots, exec_roots
 
-def package_info(ctx, srcs, files, deps, pycs = []):
+def _unstaged(files, staged):
+    """The files that have no bin-directory link among `staged` (actions read those from where they are)."""
+    if not staged:
+        return files
+    linked = {f.short_path: True for f in staged}
+    return [f for f in files if f.short_path not in linked]
+
+def package_info(ctx, srcs, files, deps, compiled = None):
     """PyPackageInfo and runfiles for a target with `srcs`, `data`-like files and `deps`.
 
     Args:
@@ -50,16 +57,23 @@ def package_info(ctx, srcs, files, deps, pycs = []):
       srcs: list[File], the target's own Python sources.
       files: list[File], the target's own other run-time files.
       deps: list[Target] providing PyPackageInfo.
-      pycs: list[File], bytecode of `srcs` (`precompile`): in runfiles, not in what a PEX packs.
+      compiled: struct(pycs, staged) from bytecode.precompile, or None: the bytecode of `srcs` (in runfiles,
+        not in what a PEX packs) and the bin-directory links that actions import them from.
     Returns:
       (PyPackageInfo, runfiles)
     """
     roots, exec_roots = import_roots(ctx)
+    pycs = compiled.pycs if compiled else []
+    staged = compiled.staged if compiled else []
+    if staged:  # actions import from the bin directory, where the bytecode is; then from the sources
+        bin_roots = [(ctx.bin_dir.path + "/" + r) if r != "." else ctx.bin_dir.path for r in exec_roots]
+        exec_roots = bin_roots + exec_roots
     info = PyPackageInfo(
         imports = depset(roots, transitive = [d[PyPackageInfo].imports for d in deps]),
         exec_imports = depset(exec_roots, transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(srcs, transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset(srcs + files + pycs, transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+        exec_files = depset(_unstaged(srcs + files, staged) + pycs + staged, transitive = [d[PyPackageInfo].exec_files for d in deps]),
         transitive_library_files = depset(srcs + files, transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
         transitive_wheels = depset(transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
         site_packages = depset(transitive = [d[PyPackageInfo].site_packages for d in deps]),
@@ -71,8 +85,8 @@ def package_info(ctx, srcs, files, deps, pycs = []):
     return info, runfiles
 
 def _py_library_impl(ctx):
-    pycs = precompile(ctx, ctx.files.srcs, ctx.attr.precompile)
-    info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps, pycs)
+    compiled = precompile(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.precompile)
+    info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps, compiled)
     return [
         info,
         DefaultInfo(files = depset(ctx.files.srcs), runfiles = runfiles),

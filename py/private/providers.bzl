@@ -9,9 +9,10 @@ A venv binary runs `transitive_files`; a PEX packs `transitive_library_files`
 and `transitive_wheels` instead, never the installed trees.""",
     fields = {
         "imports": "depset[str]: import roots (sys.path entries) as runfiles paths, e.g. `_main/src` or `<canonical repo>/site-packages`; transitive.",
-        "exec_imports": "depset[str]: the same import roots as execroot paths (e.g. `external/<repo>/site-packages`, `bazel-out/.../site-packages`), for the PYTHONPATH of actions that import the package; transitive.",
+        "exec_imports": "depset[str]: the import roots as execroot paths (e.g. `bazel-out/.../bin/external/<repo>/site-packages` for precompiled sources, `bazel-out/.../site-packages` for an installed wheel), for the PYTHONPATH of actions that import the package; transitive.",
         "transitive_sources": "depset[File]: the `.py` sources of this package and its deps.",
         "transitive_files": "depset[File]: every file needed at run time (sources, data, installed trees) of this package and its deps.",
+        "exec_files": "depset[File]: what an action that imports the package needs at `exec_imports` (the installed trees; for precompiled sources, their bin-directory links next to their bytecode); transitive.",
         "transitive_library_files": "depset[File]: the part of `transitive_files` that is not an installed wheel: sources and data of `py_library`-like targets.",
         "transitive_wheels": "depset[File]: the wheels (a `.whl` file, or a directory holding one) that the `py_whl_library` targets among this package and its deps install; what `py_pex_binary` packs in place of their installed trees.",
         "site_packages": "depset[struct(path, target, owner, shared)]: entries of installed wheels with a layout (`py_whl_library(layout)`), which a venv links into its one `site-packages/` instead of adding their trees to `imports`: `path` inside site-packages (`requests`, `six.py`), `target` the entry's runfiles path, `owner` the label that installs it, `shared` whether other packages may ship the same file (a legacy namespace `__init__.py`); transitive.",

@@ -11,7 +11,7 @@ _CHECK_INTERPRETER = """if [ -x "$1" ]; then exec "$@"; fi
 printf 'ERROR: %s\n' "$(printf "$0" "$1" "$(uname -sm 2>/dev/null || echo unknown)")" >&2
 exit 1"""
 
-def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message, deps = [], env = {}, py = None, exec_group = PY_TOOLS_EXEC_GROUP, shell_env = False, missing_interpreter = ""):
+def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message, deps = [], env = {}, py = None, exec_group = PY_TOOLS_EXEC_GROUP, shell_env = False, missing_interpreter = "", worker = False):
     """Run `tool` (a .py File) with the exec interpreter in the `py_tools` exec group, or with `py` in `exec_group`.
 
     Arguments go through a param file (`@file`), which the tools read with argparse.
@@ -32,6 +32,8 @@ def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message,
       missing_interpreter: str, for an interpreter by path (`interpreter_path`): the message printed when the
         executor has no such file, as a printf format of two `%s`, the path and the executor's `uname -sm`.
         The action then starts with `/bin/sh` (Linux and macOS executors).
+      worker: bool, the tool can run as a Bazel persistent worker (`xpy.worker.serve`): locally, one process
+        answers all such actions of a configuration; remotely, or with a sandboxed strategy, a process each.
     """
     py = py or ctx.exec_groups[PY_TOOLS_EXEC_GROUP].toolchains[EXEC_TOOLCHAIN].py
     args.use_param_file("@%s", use_always = True)
@@ -54,7 +56,7 @@ def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message,
         inputs = depset(
             [tool],
             transitive = [py.files, inputs if type(inputs) == "depset" else depset(inputs)] +
-                         [d[PyPackageInfo].transitive_files for d in deps],
+                         [d[PyPackageInfo].exec_files for d in deps],
         ),
         outputs = outputs,
         mnemonic = mnemonic,
@@ -62,4 +64,7 @@ def run_py_tool(ctx, *, tool, args, inputs, outputs, mnemonic, progress_message,
         exec_group = exec_group,
         env = env,
         use_default_shell_env = shell_env,
+        # A worker is keyed by its tool files: the tool (the interpreter may be a path, not a File).
+        tools = [tool] if worker else [],
+        execution_requirements = {"supports-workers": "1", "requires-worker-protocol": "json"} if worker else {},
     )

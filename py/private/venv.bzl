@@ -48,8 +48,10 @@ def _py_venv_impl(ctx):
     deps = ctx.attr.deps + (ctx.attr._pytest_deps if getattr(ctx.attr, "pytest", False) else [])
     deps += [ctx.attr.pkg] if hasattr(ctx.attr, "pkg") else []
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
-    pycs = precompile(ctx, [s for s in srcs if s != main], getattr(ctx.attr, "precompile", True))  # __main__ never reads one
-    info, runfiles = package_info(ctx, srcs, ctx.files.data, deps, pycs)
+
+    # The main script is never read from bytecode; actions never import a binary's sources.
+    compiled = precompile(ctx, [s for s in srcs if s != main], enabled = getattr(ctx.attr, "precompile", True), stage = False)
+    info, runfiles = package_info(ctx, srcs, ctx.files.data, deps, compiled)
     venv = create_venv(ctx, py = py, imports = info.imports, site_packages = info.site_packages)
     main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
     env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}

@@ -43,4 +43,5 @@ def whl_install_action(ctx, *, whl, tree, tag, note, layout):
             " (%s)" % note if note else "",
         ),
         deps = ctx.attr._tool_deps,
+        worker = True,
     )

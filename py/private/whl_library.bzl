@@ -41,6 +41,7 @@ def _py_whl_library_impl(ctx):
         exec_imports = depset([tree.path + "/site-packages"], transitive = [d[PyPackageInfo].exec_imports for d in deps]),
         transitive_sources = depset(transitive = [d[PyPackageInfo].transitive_sources for d in deps]),
         transitive_files = depset([tree], transitive = [d[PyPackageInfo].transitive_files for d in deps]),
+        exec_files = depset([tree], transitive = [d[PyPackageInfo].exec_files for d in deps]),
         transitive_library_files = depset(transitive = [d[PyPackageInfo].transitive_library_files for d in deps]),
         transitive_wheels = depset([whl], transitive = [d[PyPackageInfo].transitive_wheels for d in deps]),
         site_packages = depset(entries, transitive = [d[PyPackageInfo].site_packages for d in deps]),

@@ -45,6 +45,7 @@ from xpy.errors import XpyError
 from xpy.layout import Layout, installed_layout
 from xpy.platforms import TargetPlatform, target_of
 from xpy.wheels import WHEEL_LIMITS, NotAWheelError, UnsafeWheelError, WheelError, check_wheel
+from xpy.worker import serve
 
 if TYPE_CHECKING:
     from installer.scripts import ScriptSection
@@ -262,4 +263,4 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(serve(main, sys.argv[1:]))
