@@ -159,6 +159,17 @@ class BazelSide:
             raise SystemExit(f"ERROR: no PySdistBuild action ran for {', '.join(missing)}")
         return times, wall
 
+    def phases(self) -> dict[str, float]:
+        """The build logs' `rules_xpy phases:` lines (build_helper.py), summed over the built sdists."""
+        out: dict[str, float] = {}
+        for log in host_path(self.bazel.output_base).glob("execroot/*/bazel-out/*/bin/external/*__wheel/*.build.log"):
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith("rules_xpy phases: "):
+                    for part in line.removeprefix("rules_xpy phases: ").split(", "):
+                        name, seconds, _ = part.split()
+                        out[name] = out.get(name, 0.0) + float(seconds)
+        return out
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -237,6 +248,7 @@ def main(argv: Sequence[str]) -> int:
     side = BazelSide(bazel, sdists, args.jobs)
     builds: list[dict[str, float]] = []
     walls: list[float] = []
+    phases: dict[str, float] = {}
     cold: list[dict[str, float]] = []
     warm: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="xpy-bench-sdist-") as tmp:
@@ -250,6 +262,7 @@ def main(argv: Sequence[str]) -> int:
             compileall = [str(python), "-m", "compileall", "-q", "-j0", str(python.parents[1] / "lib")]
             for run in range(args.runs):  # interleaved, so that a slow spell of the machine hits both sides
                 times, wall = side.run(clean=run > 0)
+                phases = side.phases()
                 builds.append(times)
                 walls.append(wall)
                 cold.append(direct_side(python, sdists, work / "sdists", work / f"cold{run}", cold=True))
@@ -266,6 +279,11 @@ def main(argv: Sequence[str]) -> int:
     for name, b, w, c in [*rows, ("total", actions, total, total_cold)]:
         print(f"{name:<26} {b:>12.2f} {w:>7.2f} {b / w:>5.2f} {c:>6.2f} {b / c:>5.2f}")
     print(f"PySdistBuild: the {len(sdists)} actions' wall times (execution log), summed: {actions:6.2f} s")
+    inside = sum(phases.values())
+    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items())
+    print(
+        f"  of which (last run, build logs): {parts}; the rest, {actions - inside:.2f} s: sandbox, interpreter, imports"
+    )
     print(f"bazel build of the {len(sdists)} wheel targets (--jobs={args.jobs}), wall time: {bazel_wall:6.2f} s")
     print(f"direct: unpack + python -m build --wheel --no-isolation, one by one: {total:6.2f} s")
     print(f"direct, cold: the venv's .pyc files removed before each build:      {total_cold:6.2f} s")

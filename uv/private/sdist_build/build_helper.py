@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -115,6 +116,8 @@ def build_sdist(args: argparse.Namespace, target: TargetPlatform | None) -> str:
     if target is not None:
         check_executor(args.package, args.version, target)
     log: Path = args.log or Path(os.devnull)
+    phases: list[tuple[str, float]] = []
+    start = time.monotonic()
     with _work_dir() as work:
         unpacked = work / "src"
         unpacked.mkdir()
@@ -123,7 +126,9 @@ def build_sdist(args: argparse.Namespace, target: TargetPlatform | None) -> str:
         env = build_environment(os.environ, dict(args.env), args.kind, target.os if target else None, srcdir)
         dist = work / "dist"
         dist.mkdir()
+        phases.append(("unpack", time.monotonic() - start))
         wheels = build_wheel(srcdir, dist, env, args.package, args.version, log)
+        phases.append(("backend", time.monotonic() - start - sum(t for _, t in phases)))
         if len(wheels) != 1:
             raise WheelError(
                 f"the build of {args.package} {args.version} produced {len(wheels)} wheels "
@@ -135,6 +140,10 @@ def build_sdist(args: argparse.Namespace, target: TargetPlatform | None) -> str:
             raise WheelError(f"the built {filename} is not a zip file", fix="the sdist's build backend misbehaves")
         check_wheel(dist / filename, args.package, args.version, args.kind, target)
         shutil.move(dist / filename, output / filename)
+        phases.append(("check", time.monotonic() - start - sum(t for _, t in phases)))
+    if args.log:  # the phases, for tools/bench/sdist_build
+        with log.open("a", encoding="utf-8") as f:
+            f.write("rules_xpy phases: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in phases) + "\n")
     return filename
 
 
