@@ -6,8 +6,9 @@ big_ws/), PEX start-up against the pex CLI's PEX of the same wheels,
 PySdistBuild against `python -m build`, PyPex against the pex CLI, the plan
 time of a 500-package pylock.toml against the uv.lock of the same packages,
 the extension and analysis time of the 216-package lock, WhlInstall and
-PyVenv per action against the floor of a tool action, and the files a build
-fetches against its closure. Each benchmark prints its own details; the table
+PyVenv per action against the floor of a tool action, the files a build
+fetches against its closure, and what one sys.path entry per package would
+cost against the merged site-packages (26, 200, 1000 synthetic packages). Each benchmark prints its own details; the table
 at the end collects their `BENCH` lines. Nothing is asserted.
 """
 
@@ -105,6 +106,7 @@ def main(argv: Sequence[str]) -> int:
     rows += _run("PySdistBuild", [str(b / "sdist_build.py"), *common])
     rows += _run("PyPex build", [str(b / "pex.py"), *common])
     rows += _run("plan time", [str(b / "plan_lock.py"), "--runs=5"])
+    rows += _run("import paths", [str(b / "import_paths.py")])
     rows += _analysis(args.bazel)
     rows += _run("per-action cost and fetches", [str(b / "action_cost.py"), f"--bazel={args.bazel}"])
     print()
