@@ -8,8 +8,9 @@ time of a 500-package pylock.toml against the uv.lock of the same packages,
 the extension and analysis time of the 216-package lock, WhlInstall and
 PyVenv per action against the floor of a tool action, the files a build
 fetches against its closure, and what one sys.path entry per package would
-cost against the merged site-packages (26, 200, 1000 synthetic packages). Each benchmark prints its own details; the table
-at the end collects their `BENCH` lines. Nothing is asserted.
+cost against the merged site-packages (26, 200, 1000 synthetic packages).
+Each benchmark prints its own details; the table at the end collects their
+`BENCH` lines. Nothing is asserted.
 """
 
 from __future__ import annotations
