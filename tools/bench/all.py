@@ -104,7 +104,7 @@ def main(argv: Sequence[str]) -> int:
     pex_argv = [str(b / "startup.py"), *common, f"--workspace={ROOT / 'e2e/pylock'}", "--target=//app:pex_pdm"]
     pex_argv += ["--script=app/app.py", "--name=PEX start-up / pex CLI PEX", f"--pex={args.pex}", f"--runs={args.runs}"]
     rows += _run("PEX start-up", pex_argv)
-    rows += _run("PySdistBuild", [str(b / "sdist_build.py"), *common])
+    rows += _run("PySdistBuild", [str(b / "sdist_build.py"), *common, "--runs=5"])
     rows += _run("PyPex build", [str(b / "pex.py"), *common])
     rows += _run("plan time", [str(b / "plan_lock.py"), "--runs=5"])
     rows += _run("import paths", [str(b / "import_paths.py")])
