@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Case", "run_corpus", "run_main"]
+__all__ = ["Case", "damaged", "harmless_edits", "run_corpus", "run_main"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,26 @@ def _alarm(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def harmless_edits(raw: bytes) -> list[tuple[str, bytes]]:
+    """Valid controls of a text file: unmodified, with comment lines, with CRLF line ends."""
+    text = raw.decode()
+    return [
+        ("unmodified", raw),
+        ("comments", ("# a comment\n" + text.replace("\n\n", "\n# between\n\n")).encode()),
+        ("crlf", text.replace("\n", "\r\n").encode()),
+    ]
+
+
+def damaged(raw: bytes) -> list[tuple[str, bytes]]:
+    """Damaged copies of a file: a byte that is not UTF-8 at four places, truncated at four others."""
+    out = [
+        (f"byte-ff-at-{at}", raw[:at] + b"\xff" + raw[at:]) for at in (0, len(raw) // 4, len(raw) // 2, len(raw) - 2)
+    ]
+    for at in (len(raw) // 7, len(raw) // 3, len(raw) // 2 + 17, len(raw) - 40):
+        out.append((f"truncated-at-{at}", raw[:at]))
+    return out
 
 
 def run_main(main: Callable[[Sequence[str]], int], argv: Sequence[str]) -> tuple[int, str]:

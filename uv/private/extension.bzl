@@ -194,14 +194,18 @@ _TARGET_PLATFORMS_DOC = "Target platforms to choose files for: names of the defa
 _PLATFORMS_JSON_DOC = "A JSON list of custom target platforms (fields: name, os, cpu, libc, libc_version, macos_version, python_version, implementation, abi); see docs/uv.md."
 _PYTHON_VERSION_DOC = "Python version (X.Y) of every target platform; default: each platform's (3.11 for the defaults)."
 
+# The attributes both lock tags have: the hub's name and how it is planned.
+_PLANNING_ATTRS = {
+    "name": attr.string(default = "pypi", doc = "Name of the hub repository (`@pypi//requests`)."),
+    "target_platforms": attr.string_list(doc = _TARGET_PLATFORMS_DOC),
+    "platforms_json": attr.label(allow_single_file = [".json"], doc = _PLATFORMS_JSON_DOC),
+    "python_version": attr.string(doc = _PYTHON_VERSION_DOC),
+}
+
 _lock = tag_class(
     doc = "A lock file and the target platforms to plan it for; makes the hub `@<name>`.",
-    attrs = {
-        "name": attr.string(default = "pypi", doc = "Name of the hub repository (`@pypi//cowsay`)."),
+    attrs = _PLANNING_ATTRS | {
         "lock": attr.label(mandatory = True, doc = "The `uv.lock` file, e.g. `//:uv.lock`."),
-        "target_platforms": attr.string_list(doc = _TARGET_PLATFORMS_DOC),
-        "platforms_json": attr.label(allow_single_file = [".json"], doc = _PLATFORMS_JSON_DOC),
-        "python_version": attr.string(doc = _PYTHON_VERSION_DOC),
         "pyproject": attr.label(
             allow_single_file = [".toml"],
             doc = "The project's `pyproject.toml`: its `[tool.uv] no-binary` and `no-binary-package` settings make those packages build from their sdists (uv.lock keeps the wheels either way).",
@@ -244,12 +248,8 @@ Then depend on `@pypi//cowsay`, or `requirement("cowsay")` from
 
 _pylock_lock = tag_class(
     doc = "A PEP 751 `pylock.toml` and the target platforms to plan it for; makes the hub `@<name>`.",
-    attrs = {
-        "name": attr.string(default = "pypi", doc = "Name of the hub repository (`@pypi//requests`)."),
+    attrs = _PLANNING_ATTRS | {
         "lock": attr.label(mandatory = True, doc = "The `pylock.toml` (or `pylock.<name>.toml`), e.g. `//:pylock.toml`, written by PDM, uv, pip or pex."),
-        "target_platforms": attr.string_list(doc = _TARGET_PLATFORMS_DOC),
-        "platforms_json": attr.label(allow_single_file = [".json"], doc = _PLATFORMS_JSON_DOC),
-        "python_version": attr.string(doc = _PYTHON_VERSION_DOC),
         "extras": attr.string_list(doc = "Extras of the lock (its `extras`) to install: the `extras` marker variable."),
         "all_extras": attr.bool(doc = "Install every extra of the lock."),
         "groups": attr.string_list(doc = "Dependency groups of the lock (its `dependency-groups`) to install: the `dependency_groups` marker variable. Default: its `default-groups`."),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import lock_plan
-from corpus import Case, run_corpus, run_main
+from corpus import Case, damaged, harmless_edits, run_corpus, run_main
 
 LOCKS_DIR = Path(__file__).resolve().parents[3] / "e2e" / "pylock" / "locks"
 LOCKS = {w: (LOCKS_DIR / w / "pylock.toml").read_bytes() for w in ("pdm", "uv", "pip", "pex")}
@@ -212,10 +212,8 @@ def _whole_file_mutations(text: str) -> list[tuple[str, bytes, str]]:
     """(family, data, words the ERROR must contain)."""
     raw = text.encode()
     out = []
-    for at in (0, len(raw) // 4, len(raw) // 2, len(raw) - 2):
-        out.append((f"byte-ff-at-{at}", raw[:at] + b"\xff" + raw[at:], "not UTF-8"))
-    for at in (len(raw) // 7, len(raw) // 3, len(raw) // 2 + 17, len(raw) - 40):
-        out.append((f"truncated-at-{at}", raw[:at], SHOWN))
+    for family, data in damaged(raw):
+        out.append((family, data, "not UTF-8" if family.startswith("byte-ff") else SHOWN))
     version = re.compile(rb'^lock-version = "1\.0"$', re.M)
     for bad, words in (
         (b'"2.0"', "lock-version '2.0' is not supported (only 1.x)"),
@@ -282,11 +280,7 @@ def _cases() -> list[Case]:
     cases = []
     for lock, raw in LOCKS.items():
         text = raw.decode()
-        cases.append(_plan_case(f"{lock}:unmodified", raw, "ok"))
-        cases.append(
-            _plan_case(f"{lock}:comments", ("# a comment\n" + text.replace("\n\n", "\n# x\n\n")).encode(), "ok")
-        )
-        cases.append(_plan_case(f"{lock}:crlf", text.replace("\n", "\r\n").encode(), "ok"))
+        cases += [_plan_case(f"{lock}:{family}", data, "ok") for family, data in harmless_edits(raw)]
         for block in (0, len(_blocks(text)) // 2):
             package = _name_of(text, block)
             for family, mutate, names_package in _mutations():
