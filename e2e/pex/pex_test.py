@@ -137,8 +137,9 @@ def _inputs(aquery_text: str) -> list[str]:
 
 
 def _tool_bytecode(inputs: list[str]) -> list[str]:
-    """The precompiled bytecode of the PyPex tool's own library (built for the exec platform)."""
-    return [i for i in inputs if re.match(r"bazel-out/[^/]*-exec[^/]*/bin/external/rules_xpy[~+][^/]*/.*\.pyc$", i)]
+    """The PyPex tool's own libraries as built for the exec platform: their bytecode, and their files linked next
+    to it in the bin directory."""
+    return [i for i in inputs if re.match(r"bazel-out/[^/]*-exec[^/]*/bin/external/rules_xpy[~+][^/]*/", i)]
 
 
 def test_the_macos_pex_action_reads_only_what_it_packs_and_the_tool():
@@ -150,7 +151,10 @@ def test_the_macos_pex_action_reads_only_what_it_packs_and_the_tool():
     pex_lib = [
         i
         for i in inputs
-        if re.match(r"external/rules_xpy[~+]+tool_deps[~+]xpy_tools_(pex|packaging)/site-packages/", i)
+        if re.match(
+            r"(bazel-out/[^/]*-exec[^/]*/bin/)?external/rules_xpy[~+]+tool_deps[~+]xpy_tools_(pex|packaging)/site-packages/",
+            i,
+        )
     ]
     wheels = sorted(i.rsplit("/", 1)[1] for i in inputs if re.match(r"external/[^/]+pypi__\w+/file/[^/]+\.whl$", i))
     sources = ["app.py", "lib/src/greet/__init__.py", "lib/src/greet/greeting.txt"]
