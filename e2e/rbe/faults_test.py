@@ -177,11 +177,12 @@ def _many_workspace(root: Path) -> list[str]:
     )
     deps = ", ".join(f'"@pypi//{n}"' for n in names)
     (root / "BUILD.bazel").write_text(
-        'load("@rules_xpy//py:defs.bzl", "py_venv_binary")\nload("//:defs.bzl", "image_index")\n\n'
+        'load("@rules_xpy//py:defs.bzl", "py_oci_image", "py_oci_image_index", "py_venv_binary")\n\n'
         f'py_venv_binary(name = "app", srcs = ["app.py"], deps = [{deps}])\n\n'
-        'image_index(name = "both", app = ":app", platforms = ["//platforms:linux_x86_64", "//platforms:linux_aarch64"])\n'
+        'py_oci_image(name = "image", binary = ":app")\n\n'
+        'py_oci_image_index(name = "both", image = ":image", platforms = ["//platforms:linux_x86_64", "//platforms:linux_aarch64"])\n'
     )
-    for keep in ("defs.bzl", ".bazelrc", "platforms"):
+    for keep in (".bazelrc", "platforms"):
         src = WORKSPACE / keep
         if src.is_dir():
             (root / keep).mkdir()

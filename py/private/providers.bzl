@@ -33,6 +33,7 @@ PyBinaryInfo = provider(
         "main": "File: the entry point script that the binary runs.",
         "python_version": "str: `X.Y` of the binary's target interpreter.",
         "script": "str: the console script that `main` runs (`py_console_script_binary`), else empty; a PEX runs it by name.",
+        "links": "list[File]: the venv's symlink artifacts (`bin/python3`, the merged site-packages' entries): an image keeps them as links.",
     },
 )
 

@@ -62,7 +62,12 @@ def _py_venv_impl(ctx):
         DefaultInfo(executable = launcher, files = depset([launcher]), runfiles = runfiles),
         RunEnvironmentInfo(environment = env),
         info,
-        PyBinaryInfo(main = main, python_version = ".".join(py.version.split(".")[:2]), script = getattr(ctx.attr, "script", "")),
+        PyBinaryInfo(
+            main = main,
+            python_version = ".".join(py.version.split(".")[:2]),
+            script = getattr(ctx.attr, "script", ""),
+            links = venv.links,
+        ),
     ]
 
 _ATTRS = LIBRARY_ATTRS | PRECOMPILE_ATTRS | {

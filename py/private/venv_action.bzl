@@ -56,7 +56,7 @@ def create_venv(ctx, *, py, imports, site_packages = depset()):
       imports: depset[str], import roots as runfiles paths.
       site_packages: depset of PyPackageInfo.site_packages entries, linked into the venv's site-packages.
     Returns:
-      struct(files = list[File], rpath = str runfiles path of the venv dir).
+      struct(files = list[File], links = list[File] (the symlink artifacts among them), rpath = str runfiles path of the venv dir).
     """
     cfg = ctx.actions.declare_file(ctx.label.name + ".venv/pyvenv.cfg")
     venv_rpath = runfiles_path(ctx, cfg).rpartition("/")[0]
@@ -94,7 +94,7 @@ def create_venv(ctx, *, py, imports, site_packages = depset()):
     )
     directory = "%s.venv/lib/python%s/site-packages" % (ctx.label.name, major_minor)
     links = _merged_site_packages(ctx, site_packages, directory, runfiles_path(ctx, pth).rpartition("/")[0])
-    return struct(files = [cfg, pth, python] + links, rpath = venv_rpath)
+    return struct(files = [cfg, pth, python] + links, links = [python] + links, rpath = venv_rpath)
 
 def _python_home(ctx, py):
     """Runfiles path of an in-build interpreter's installation root (`<root>/bin/python3`)."""

@@ -1,0 +1,3 @@
+"""Imports a package with a shared object of another arch."""
+
+import evilpkg  # noqa: F401
