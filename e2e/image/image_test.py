@@ -117,6 +117,21 @@ def test_the_amd64_image_is_read_by_skopeo_and_runs_with_its_in_build_interprete
     ], ran.stderr
 
 
+def test_a_packed_pex_image_has_its_wheels_in_the_packages_layer_and_runs_with_the_base_python():
+    bazel("build", "//app:pex_image")
+    (layout,) = outputs("//app:pex_image")
+    config = json.loads(run(["skopeo", "inspect", "--config", f"oci:{layout}:latest"]).stdout)
+    assert config["config"]["Entrypoint"] == ["/app/app_pex/app_pex.pex/__main__.py"]
+    assert [h["created_by"].rsplit(": ", 1)[-1] for h in config["history"]] == ["base", "packages", "app"]
+    ran = run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={layout}"])
+    assert ran.stdout.splitlines() == [
+        "machine x86_64",
+        "yaml 6.0.3 libyaml True",
+        "markupsafe &lt;b&gt; markupsafe._speedups",
+        "mode pex",
+    ], ran.stderr
+
+
 def test_binaries_with_the_same_packages_share_their_packages_layer():
     app, other = layers("//app:app_layers"), layers("//app:other_layers")
     assert app["packages"] == other["packages"]
@@ -144,7 +159,8 @@ def test_the_guard_refuses_an_x86_64_shared_object_in_the_arm64_image():
     assert (
         "ERROR: the image for //platforms:linux_aarch64 (linux aarch64 glibc) holds "
         "/app/evil/evil.runfiles/_main/evil/evilpkg.whl_install/site-packages/evilpkg/_native.so "
-        "(ELF x86_64 glibc 2.14), from package evilpkg: it is for x86_64, not aarch64"
+        "(ELF x86_64 glibc 2.14), from package evilpkg: it is for x86_64, not aarch64 (//evil:image): "
+        "depend on a wheel for the target platform, or build the package from its sdist for it"
     ) in proc.stderr, proc.stderr[-3000:]
     # The same binary's amd64 image passes: the shared object fits there.
     bazel("build", "//evil:image")

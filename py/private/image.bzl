@@ -50,10 +50,31 @@ def _check_path(ctx, attr, value):
     if not value.startswith("/") or value.endswith("/") or "" in parts[1:] or "." in parts or ".." in parts:
         fail("%s: %s: %r is not an absolute, normalized path. Fix: give one like \"/app/service\"." % (display_label(ctx.label), attr, value))
 
+def _pex_entries(ctx, binary, root):
+    """The layers' entries and inputs of a py_pex_binary: a directory PEX's `.deps/` (its wheels) is the packages layer."""
+    pexes = [f for f in binary[DefaultInfo].files.to_list() if f.basename.endswith(".pex")]
+    if len(pexes) != 1:
+        fail("%s: binary: %s is neither an executable venv binary nor a py_pex_binary. Fix: give a py_venv_binary, py_console_script_binary or py_pex_binary." % (
+            display_label(ctx.label),
+            display_label(binary.label),
+        ))
+    pex = pexes[0]
+    path = root + "/" + pex.basename
+    if not pex.is_directory:  # a zipapp: one file, run by its shebang
+        return {"interpreter": [], "packages": [], "app": [_entry(path, pex, {})]}, {"interpreter": [], "packages": [], "app": [pex]}, path
+    entries = {
+        "interpreter": [],
+        "packages": [{"path": path, "kind": "dir", "file": pex.path, "only": ".deps"}],
+        "app": [{"path": path, "kind": "dir", "file": pex.path, "skip": ".deps"}],
+    }
+    return entries, {"interpreter": [], "packages": [pex], "app": [pex]}, path + "/__main__.py"
+
 def _entries(ctx, binary, root, packages_root):
-    """The layers' entries {name: [dict(path, kind, file)]} and inputs {name: [File]} of `binary`."""
+    """The layers' entries {name: [dict(path, kind, file)]} and inputs {name: [File]} of `binary`, and its entrypoint."""
     info = binary[DefaultInfo]
     launcher = info.files_to_run.executable
+    if not launcher:
+        return _pex_entries(ctx, binary, root)
     name = launcher.basename
     runfiles = root + "/" + name + ".runfiles"
     toolchain = ctx.toolchains[TARGET_TOOLCHAIN]
@@ -129,13 +150,16 @@ _TOOL_ATTRS = {
 }
 
 _LAYER_ATTRS = {
-    "binary": attr.label(mandatory = True, executable = True, cfg = "target", doc = "The `py_venv_binary` (or `py_console_script_binary`) to put into the image."),
+    "binary": attr.label(mandatory = True, cfg = "target", doc = "The `py_venv_binary`, `py_console_script_binary` or `py_pex_binary` to put into the image. A PEX goes in as `<root>/<name>.pex` and runs with the base image's Python; a directory PEX (`layout = \"packed\"`) has its wheels (`.deps/`) in the packages layer."),
     "root": attr.string(doc = "Where the binary's runfiles tree goes: `<root>/<binary>` is the launcher. Default: `/app/<binary>`."),
     "packages_root": attr.string(default = "/app/.packages", doc = "Where the files of repositories other than the main one (installed wheels, an in-build interpreter) go; the runfiles tree links to them. The same for every binary, so binaries with the same packages share that layer."),
 } | _TOOL_ATTRS
 
 def _root(ctx):
-    return ctx.attr.root or "/app/" + ctx.attr.binary[DefaultInfo].files_to_run.executable.basename
+    if ctx.attr.root:
+        return ctx.attr.root
+    launcher = ctx.attr.binary[DefaultInfo].files_to_run.executable
+    return "/app/" + (launcher.basename if launcher else ctx.attr.binary.label.name)
 
 def _py_image_layer_impl(ctx):
     info = image_layers(ctx, ctx.attr.binary, _root(ctx), ctx.attr.packages_root)
@@ -215,6 +239,7 @@ def _py_oci_image_impl(ctx):
     guard.add(display_label(ctx.fragments.platform.platform), format = "--target-platform=%s")
     guard.add_all(["--target-os=linux", "--target-cpu=" + target.cpu, "--target-libc=" + (target.libc or "glibc")])
     guard.add(stamp, format = "--output=%s")
+    guard.add(display_label(ctx.label), format = "--where=%s")
     run_py_tool(
         ctx,
         tool = ctx.file._image_tool,

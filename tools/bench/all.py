@@ -8,7 +8,9 @@ time of a 500-package pylock.toml against the uv.lock of the same packages,
 the extension and analysis time of the 216-package lock, WhlInstall and
 PyVenv per action against the floor of a tool action, the files a build
 fetches against its closure, and what one sys.path entry per package would
-cost against the merged site-packages (26, 200, 1000 synthetic packages).
+cost against the merged site-packages (26, 200, 1000 synthetic packages),
+and e2e/image's image build time against its binary's, its layer sizes and
+the share of bytes a first-party edit re-uploads.
 Each benchmark prints its own details; the table at the end collects their
 `BENCH` lines. Nothing is asserted.
 """
@@ -110,6 +112,7 @@ def main(argv: Sequence[str]) -> int:
     rows += _run("import paths", [str(b / "import_paths.py")])
     rows += _analysis(args.bazel)
     rows += _run("per-action cost and fetches", [str(b / "action_cost.py"), f"--bazel={args.bazel}"])
+    rows += _run("image", [str(b / "image.py"), *common])
     print()
     print(f"tools/bench/all on {_machine()}; {time.perf_counter() - started:.0f} s")
     print()

@@ -38,6 +38,7 @@ import shutil
 import stat
 import sys
 import tarfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ class ImageError(XpyError):
 
 
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+# gzip's own default: level 9 takes 4.5x as long for 0.5 % fewer bytes (a 119 MB interpreter layer: 28.5 s, 6.3 s).
+GZIP_LEVEL = 6
 
 
 def _sha256(path: Path) -> str:
@@ -103,9 +106,13 @@ def _members(entries: Sequence[dict[str, str]]) -> Iterator[tuple[str, str, str]
         path, kind, source = entry["path"].strip("/"), entry["kind"], entry["file"]
         if kind == "dir":
             base = Path(source)
+            only, skip = entry.get("only"), entry.get("skip")  # a top-level name of the tree to keep alone, or leave out
             for dirpath, dirnames, filenames in os.walk(base):
                 dirnames.sort()
                 rel = Path(dirpath).relative_to(base)
+                if rel == Path("."):
+                    dirnames[:] = [d for d in dirnames if (only is None or d == only) and d != skip]
+                    filenames = [f for f in filenames if only is None and f != skip]
                 for name in dirnames:
                     yield f"{path}/{(rel / name).as_posix()}".replace("/./", "/"), "emptydir", ""
                 for name in sorted(filenames):
@@ -136,7 +143,7 @@ def _rootfs_members(rootfs: Path) -> Iterator[tuple[str, os.stat_result]]:
 
 def write_rootfs_layer(rootfs: Path, output: Path) -> dict[str, Any]:
     """One layer of a whole root file system: its files, directories and symlinks as they are."""
-    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz:
         hashing = _Hashing(gz)
         with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for name, st in sorted(_rootfs_members(rootfs)):
@@ -175,7 +182,7 @@ def write_layer(entries: Sequence[dict[str, str]], output: Path) -> dict[str, An
             raise ImageError(f"two files would be {path!r} in one layer", fix="give the binaries other roots")
         members[path] = (kind, source)
     dirs = {"/".join(p.split("/")[:i]) for p in members for i in range(1, p.count("/") + 1)}
-    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz:
         hashing = _Hashing(gz)
         with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for name in sorted(dirs | set(members)):
@@ -206,9 +213,12 @@ def _package_of(path: str) -> str:
     """The package an image path belongs to: the one whose installed tree (`*.whl_install`) holds it.
 
     A lock hub's tree is `<hub>/<package>/_<platform>.whl_install`; a `py_whl_library` elsewhere is
-    `<target>.whl_install`. Anything else is first-party code.
+    `<target>.whl_install`; in a PEX, a wheel is `.deps/<wheel file name>`. Anything else is first-party code.
     """
     parts = path.split("/")
+    for part in parts:  # in a PEX: .deps/<wheel file name>[/ or !/]...
+        if part.endswith((".whl", ".whl!")):
+            return f"package {part.split('-', 1)[0]}"
     for i, part in enumerate(parts):
         if part.endswith(".whl_install"):
             name = part[: -len(".whl_install")]
@@ -216,8 +226,14 @@ def _package_of(path: str) -> str:
     return "first-party code"
 
 
+_ZIPPED = (".pex", ".whl")  # zips whose native members get loaded too: a zipapp PEX, a packed PEX's wheels
+
+
 def guard(layers: Sequence[Path], target_label: str, os_: str, cpu: str, libc: str) -> int:
-    """Check every loadable native file of the layers against the target; return how many were checked."""
+    """Check every loadable native file of the layers (and inside their PEXes and wheels) against the target.
+
+    Returns how many native files were checked.
+    """
     target = target_of(target_label, os_, cpu, libc)
     if target is None:
         raise ImageError("the image's target platform has no os and cpu constraints", fix="build for a platform")
@@ -225,26 +241,52 @@ def guard(layers: Sequence[Path], target_label: str, os_: str, cpu: str, libc: s
     for layer in layers:
         with tarfile.open(layer, "r:gz") as tar:
             for member in tar:
-                if not member.isfile() or not is_native_name(member.name.rsplit("/", 1)[-1]):
+                name = member.name.rsplit("/", 1)[-1]
+                if not member.isfile() or not (is_native_name(name) or name.endswith(_ZIPPED)):
                     continue
                 stream = tar.extractfile(member)
                 assert stream is not None
                 data = io.BytesIO(stream.read())
-                try:
-                    native = read_native(data, member.size)
-                except BinaryFormatError as e:
-                    raise ImageError(f"/{member.name} in {layer.name} is damaged: {e.what}") from None
-                if native is None or native.os != target.os:
-                    continue  # not loadable there (a Windows .pyd in a Linux image is inert)
-                checked += 1
-                reason = target.native_misfit(native)
-                if reason:
-                    raise ImageError(
-                        f"the image for {target.describe()} holds /{member.name} ({native.describe()}), from "
-                        f"{_package_of(member.name)}: {reason}",
-                        fix="depend on a wheel for the target platform, or build the package from its sdist for it",
-                    )
+                if name.endswith(_ZIPPED):
+                    checked += _guard_zip(target, data, f"/{member.name}", layer.name)
+                else:
+                    checked += _guard_file(target, data, member.size, f"/{member.name}", layer.name)
     return checked
+
+
+def _guard_zip(target: Any, data: io.BytesIO, path: str, layer: str, nested: bool = True) -> int:
+    try:
+        with zipfile.ZipFile(data) as zf:
+            checked = 0
+            for info in zf.infolist():
+                name = info.filename.rsplit("/", 1)[-1]
+                if info.is_dir() or not (is_native_name(name) or (nested and name.endswith(".whl"))):
+                    continue
+                inner = io.BytesIO(zf.read(info))
+                where = f"{path}!/{info.filename}"
+                if name.endswith(".whl"):  # a PEX holding its wheels as files (pre_install_wheels = False)
+                    checked += _guard_zip(target, inner, where, layer, nested=False)
+                else:
+                    checked += _guard_file(target, inner, info.file_size, where, layer)
+            return checked
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as e:
+        raise ImageError(f"{path} in {layer} is damaged: {e}") from None
+
+
+def _guard_file(target: Any, data: io.BytesIO, size: int, path: str, layer: str) -> int:
+    try:
+        native = read_native(data, size)
+    except BinaryFormatError as e:
+        raise ImageError(f"{path} in {layer} is damaged: {e.what}") from None
+    if native is None or native.os != target.os:
+        return 0  # not loadable there (a Windows .pyd in a Linux image is inert)
+    reason = target.native_misfit(native)
+    if reason:
+        raise ImageError(
+            f"the image for {target.describe()} holds {path} ({native.describe()}), from {_package_of(path)}: {reason}",
+            fix="depend on a wheel for the target platform, or build the package from its sdist for it",
+        )
+    return 1
 
 
 def _write_blob(layout: Path, data: bytes) -> dict[str, Any]:
@@ -409,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--target-cpu", default="")
     check.add_argument("--target-libc", default="")
     check.add_argument("--output", type=Path, required=True, help="the stamp written when the image passes")
+    check.add_argument("--where", default="", help="the image's label, for errors")
     image = sub.add_parser("image")
     image.add_argument("--layer", action="append", default=[], help="<layer.tar.gz>=<layer.json>")
     image.add_argument("--base", type=Path)
@@ -478,7 +521,7 @@ def main(argv: Sequence[str]) -> int:
         else:
             build_index(args.image, args.output)
     except XpyError as e:
-        print(f"ERROR: {e.what} ({e.where or args.output.name}): {e.fix}", file=sys.stderr)
+        print(f"ERROR: {e.what} ({e.where or getattr(args, 'where', '') or args.output.name}): {e.fix}", file=sys.stderr)
         return 1
     return 0
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import tarfile
+import zipfile
 from pathlib import Path
 
 import image_tool
@@ -100,6 +102,15 @@ def test_the_guard_names_the_file_its_arch_the_package_and_the_target(tmp_path):
         "the image for //platforms:linux_aarch64 (linux aarch64 glibc) holds /app/.packages/hub/pyyaml/_linux.whl_install/yaml/_yaml.so (ELF x86_64"
     )
     assert e.value.what.endswith("from package pyyaml: it is for x86_64, not aarch64")
+
+
+def test_the_guard_refuses_a_musl_shared_object_in_a_glibc_image(tmp_path):
+    glibc_loader = b"/lib64/ld-linux-x86-64.so.2"
+    musl = ELF_X86_64.read_bytes().replace(glibc_loader, b"/lib/ld-musl-x86_64.so.1".ljust(len(glibc_loader), b"\0"))
+    layer = _layer_with(tmp_path, "yaml/_yaml.so", musl)
+    assert image_tool.guard([layer], "//platforms:alpine", "linux", "x86_64", "musl") == 1
+    with pytest.raises(ImageError, match=r"\(ELF x86_64 musl[^)]*\), from package pyyaml: it is linked against musl"):
+        image_tool.guard([layer], "//platforms:linux_x86_64", "linux", "x86_64", "glibc")
 
 
 def test_the_guard_skips_files_of_another_os_and_refuses_a_damaged_one(tmp_path):
@@ -205,3 +216,44 @@ def test_main_prints_one_error_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("ERROR: the base base is not an OCI image layout of one image") and err.count("\n") == 1
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_the_guard_looks_into_pexes_and_their_wheels(tmp_path):
+    so = ELF_X86_64.read_bytes()
+    zipapp = _zip({"__main__.py": b"", ".deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl/yaml/_yaml.so": so})
+    (tmp_path / "app.pex").write_bytes(zipapp)
+    wheel = _zip({"yaml/_yaml.so": so})
+    (tmp_path / "w.whl").write_bytes(wheel)
+    (tmp_path / "wheels.pex").write_bytes(_zip({".deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl": wheel}))
+    for source, path in (("app.pex", "/app/app.pex"), ("w.whl", "/app/d.pex/.deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl"), ("wheels.pex", "/app/w.pex")):
+        layer = tmp_path / "layer.tar.gz"
+        image_tool.write_layer([{"path": path, "kind": "file", "file": str(tmp_path / source)}], layer)
+        assert image_tool.guard([layer], "//p", "linux", "x86_64", "glibc") == 1
+        with pytest.raises(ImageError, match=r"_yaml.so \(ELF x86_64[^)]*\), from package pyyaml: it is for x86_64, not aarch64"):
+            image_tool.guard([layer], "//p", "linux", "aarch64", "glibc")
+    (tmp_path / "bad.pex").write_bytes(b"PK\x03\x04 not a zip")
+    image_tool.write_layer([{"path": "/app/bad.pex", "kind": "file", "file": str(tmp_path / "bad.pex")}], layer)
+    with pytest.raises(ImageError, match="/app/bad.pex in layer.tar.gz is damaged"):
+        image_tool.guard([layer], "//p", "linux", "x86_64", "glibc")
+
+
+def test_a_tree_is_split_by_its_top_level_names(tmp_path):
+    tree = tmp_path / "app.pex"
+    (tree / ".deps" / "w.whl").mkdir(parents=True)
+    (tree / ".deps" / "w.whl" / "m.py").write_text("")
+    (tree / "__main__.py").write_text("")
+    (tree / "__pex__").mkdir()
+    (tree / "__pex__" / "x.py").write_text("")
+    for key, want in (("only", ["a/.deps/w.whl/m.py"]), ("skip", ["a/__main__.py", "a/__pex__/x.py"])):
+        layer = tmp_path / f"{key}.tar.gz"
+        image_tool.write_layer([{"path": "/a", "kind": "dir", "file": str(tree), key: ".deps"}], layer)
+        with tarfile.open(layer) as tar:
+            assert [m.name for m in tar.getmembers() if m.isfile()] == want
