@@ -78,7 +78,9 @@ def main(argv: Sequence[str]) -> int:
         b.remove()
     image, binary = statistics.median(times["//app:image"]), statistics.median(times["//app:app"])
     total = sum(size for _, size in after.values())
-    print(f"build from a clean output tree (median of {args.runs}): //app:image {image:.1f} s, //app:app {binary:.1f} s")
+    print(
+        f"build from a clean output tree (median of {args.runs}): //app:image {image:.1f} s, //app:app {binary:.1f} s"
+    )
     print("layers (compressed):")
     for what, size in before.values():
         print(f"  {what:<12} {size / 1e6:9.2f} MB  {100 * size / total:5.1f} %")

@@ -106,7 +106,10 @@ def _members(entries: Sequence[dict[str, str]]) -> Iterator[tuple[str, str, str]
         path, kind, source = entry["path"].strip("/"), entry["kind"], entry["file"]
         if kind == "dir":
             base = Path(source)
-            only, skip = entry.get("only"), entry.get("skip")  # a top-level name of the tree to keep alone, or leave out
+            only, skip = (
+                entry.get("only"),
+                entry.get("skip"),
+            )  # a top-level name of the tree to keep alone, or leave out
             for dirpath, dirnames, filenames in os.walk(base):
                 dirnames.sort()
                 rel = Path(dirpath).relative_to(base)
@@ -143,7 +146,10 @@ def _rootfs_members(rootfs: Path) -> Iterator[tuple[str, os.stat_result]]:
 
 def write_rootfs_layer(rootfs: Path, output: Path) -> dict[str, Any]:
     """One layer of a whole root file system: its files, directories and symlinks as they are."""
-    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz:
+    with (
+        output.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
+    ):
         hashing = _Hashing(gz)
         with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for name, st in sorted(_rootfs_members(rootfs)):
@@ -182,7 +188,10 @@ def write_layer(entries: Sequence[dict[str, str]], output: Path) -> dict[str, An
             raise ImageError(f"two files would be {path!r} in one layer", fix="give the binaries other roots")
         members[path] = (kind, source)
     dirs = {"/".join(p.split("/")[:i]) for p in members for i in range(1, p.count("/") + 1)}
-    with output.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz:
+    with (
+        output.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
+    ):
         hashing = _Hashing(gz)
         with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for name in sorted(dirs | set(members)):
@@ -521,7 +530,9 @@ def main(argv: Sequence[str]) -> int:
         else:
             build_index(args.image, args.output)
     except XpyError as e:
-        print(f"ERROR: {e.what} ({e.where or getattr(args, 'where', '') or args.output.name}): {e.fix}", file=sys.stderr)
+        print(
+            f"ERROR: {e.what} ({e.where or getattr(args, 'where', '') or args.output.name}): {e.fix}", file=sys.stderr
+        )
         return 1
     return 0
 

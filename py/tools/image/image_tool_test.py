@@ -233,11 +233,17 @@ def test_the_guard_looks_into_pexes_and_their_wheels(tmp_path):
     wheel = _zip({"yaml/_yaml.so": so})
     (tmp_path / "w.whl").write_bytes(wheel)
     (tmp_path / "wheels.pex").write_bytes(_zip({".deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl": wheel}))
-    for source, path in (("app.pex", "/app/app.pex"), ("w.whl", "/app/d.pex/.deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl"), ("wheels.pex", "/app/w.pex")):
+    for source, path in (
+        ("app.pex", "/app/app.pex"),
+        ("w.whl", "/app/d.pex/.deps/pyyaml-6.0.3-cp311-cp311-linux_x86_64.whl"),
+        ("wheels.pex", "/app/w.pex"),
+    ):
         layer = tmp_path / "layer.tar.gz"
         image_tool.write_layer([{"path": path, "kind": "file", "file": str(tmp_path / source)}], layer)
         assert image_tool.guard([layer], "//p", "linux", "x86_64", "glibc") == 1
-        with pytest.raises(ImageError, match=r"_yaml.so \(ELF x86_64[^)]*\), from package pyyaml: it is for x86_64, not aarch64"):
+        with pytest.raises(
+            ImageError, match=r"_yaml.so \(ELF x86_64[^)]*\), from package pyyaml: it is for x86_64, not aarch64"
+        ):
             image_tool.guard([layer], "//p", "linux", "aarch64", "glibc")
     (tmp_path / "bad.pex").write_bytes(b"PK\x03\x04 not a zip")
     image_tool.write_layer([{"path": "/app/bad.pex", "kind": "file", "file": str(tmp_path / "bad.pex")}], layer)
