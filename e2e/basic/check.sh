@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # e2e/basic: the venv binary runs under bazel run, from bazel-bin, from a copy
-# of its runfiles tree and from another directory; the pytest test passes.
+# of its runfiles tree and from another directory; the pytest tests pass, a
+# 3-shard one running each test once.
 set -euo pipefail
 cd "$(dirname "$0")"
 BAZEL=${BAZEL:-../../tools/bazel}
@@ -15,6 +16,11 @@ expect() {  # expect <what> <output> <line>...
 }
 
 "$BAZEL" test //...
+# Each of sharded_test's seven tests ran in exactly one of its three shards.
+ran=$(cat bazel-testlogs/tests/sharded_test/shard_{1,2,3}_of_3/test.xml | grep -o '<testcase [^>]*name="[^"]*"' | sed 's/.*name="//; s/"$//' | sort)
+want=$(printf '%s\n' "test_number[0]" "test_number[1]" "test_number[2]" "test_number[3]" "test_number[4]" "test_number[5]" test_seventh | sort)
+[ "$ran" = "$want" ] || { printf 'FAIL: sharded_test ran:\n%s\n' "$ran" >&2; exit 1; }
+echo "ok: 3 shards ran each of 7 tests once (conftest.py fixture found)"
 expect "bazel run" "$("$BAZEL" run //app -- one two 2>/dev/null)" "Hello, Bazel!" "python 3.11 venv=True" "args: from-attr one two"
 expect "bazel-bin/app/app" "$(bazel-bin/app/app three)" "Hello, Bazel!" "args: three"
 expect "env from caller wins" "$(XPY_E2E_WHO=Ada bazel-bin/app/app)" "Hello, Ada!"

@@ -50,6 +50,19 @@ def test_each_arch_builds_cowsay_on_its_own_execution_platform():
     ]
 
 
+def test_with_arm64_registered_first_tools_still_run_on_amd64_and_only_native_builds_go_to_arm64():
+    reversed_order = "--extra_execution_platforms=//platforms:linux_aarch64,//platforms:linux_x86_64"
+    everything = actions(bazel("aquery", reversed_order, "deps(//:image_index)").stdout)
+    placed = {}
+    for a in everything:  # the ruleset's own spawns (Bazel's internal file writes and symlinks run in Bazel)
+        if "Execution platform" in a and (a["Mnemonic"].startswith("Py") or a["Mnemonic"] == "WhlInstall"):
+            placed.setdefault(a["Execution platform"], set()).add(a["Mnemonic"])
+    assert placed["//platforms:linux_aarch64"] == {"PySdistBuild"}, placed
+    assert {"WhlInstall", "PyVenv", "PyImageLayer", "PyOciImage", "PyOciIndex"} <= placed["//platforms:linux_x86_64"]
+    # And the host half builds and runs here in that order too.
+    assert "| Hello from x86_64 |" in bazel("run", reversed_order, "//app").stdout
+
+
 def test_the_sdist_goes_straight_into_the_build_action():
     everything = actions(bazel("aquery", EXEC_PLATFORMS, "deps(//:image_index)").stdout)
     mnemonics = {a["Mnemonic"] for a in everything}

@@ -50,6 +50,22 @@ def test_console_script_runs_as_a_target():
     assert lines(bazel("run", "//app:tqdm", "--", "--version")) == [version.split()[1]]
 
 
+def test_the_ide_venv_imports_the_binary_s_packages():
+    target = HERE / ".venv-e2e"  # in the workspace: the same path inside tools/bazel's root and here
+    try:
+        out = bazel("run", "//app:venv", "--", ".venv-e2e")
+        assert out.strip().startswith(f"{target}: a venv of //app:app")
+        probe = (
+            "import attrs, click, cryptography, yaml, requests, rich; print(yaml.__version__, yaml.__with_libyaml__)"
+        )
+        ran = subprocess.run([str(target / "bin" / "python"), "-c", probe], capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.split() == ["6.0.3", "True"]
+        assert "include-system-site-packages = false" in (target / "pyvenv.cfg").read_text()
+    finally:
+        subprocess.run(["rm", "-rf", str(target)], check=False)
+
+
 @pytest.mark.parametrize(
     ("platform", "pyyaml", "psutil"),
     [

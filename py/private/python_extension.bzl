@@ -43,6 +43,9 @@ _executor = tag_class(
     doc = "An interpreter that exists only on the executor (e.g. an RBE worker image), by absolute path. Nothing is checked at fetch time.",
     attrs = _COMMON | _PLATFORM | {
         "interpreter_path": attr.string(mandatory = True, doc = "Absolute path of the interpreter on the executor."),
+        # Not an exec interpreter unless asked: then the tool actions stay on the execution platforms of the
+        # host's (and archive) interpreters in whatever order the execution platforms are registered.
+        "exec": attr.bool(default = False, doc = "Register it as an exec interpreter too (the ruleset's tool actions may then run on executors of its os and cpu, when such an execution platform comes first)."),
     },
 )
 

@@ -348,7 +348,8 @@ def _copy_checked(base: Path, descriptor: dict[str, Any], target: Path) -> None:
         ) from None
     if f"sha256:{digest.hexdigest()}" != descriptor["digest"] or size != descriptor.get("size"):
         raise ImageError(
-            f"the base {base.name} has a damaged blob {descriptor['digest']} (sha256:{digest.hexdigest()}, {size} bytes)",
+            f"the base {base.name} has a damaged blob {descriptor['digest']} "
+            f"(sha256:{digest.hexdigest()}, {size} bytes)",
             fix="copy the base layout again",
         )
 

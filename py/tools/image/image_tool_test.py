@@ -247,7 +247,7 @@ def test_the_guard_looks_into_pexes_and_their_wheels(tmp_path):
             image_tool.guard([layer], "//p", "linux", "aarch64", "glibc")
     (tmp_path / "bad.pex").write_bytes(b"PK\x03\x04 not a zip")
     image_tool.write_layer([{"path": "/app/bad.pex", "kind": "file", "file": str(tmp_path / "bad.pex")}], layer)
-    with pytest.raises(ImageError, match="/app/bad.pex in layer.tar.gz is damaged"):
+    with pytest.raises(ImageError, match=re.escape("/app/bad.pex in layer.tar.gz is damaged")):
         image_tool.guard([layer], "//p", "linux", "x86_64", "glibc")
 
 

@@ -36,7 +36,14 @@ def test_main_reads_param_file_and_writes_outputs(tmp_path):
     cfg, pth = tmp_path / "pyvenv.cfg", tmp_path / "x.pth"
     params.write_text(
         "\n".join(
-            ["--label=//a:b", "--venv=_main/a/b.venv", "--python-version=3.11.7", "--import=_main", f"--pyvenv-cfg={cfg}", f"--pth={pth}"]
+            [
+                "--label=//a:b",
+                "--venv=_main/a/b.venv",
+                "--python-version=3.11.7",
+                "--import=_main",
+                f"--pyvenv-cfg={cfg}",
+                f"--pth={pth}",
+            ]
         )
     )
     assert venv.main([f"@{params}"]) == 0
@@ -45,7 +52,9 @@ def test_main_reads_param_file_and_writes_outputs(tmp_path):
 
 
 def test_main_prints_one_error_line(tmp_path, capsys):
-    rc = venv.main(["--label=//a:b", "--venv=/abs", "--python-version=3.11", f"--pyvenv-cfg={tmp_path}/c", f"--pth={tmp_path}/p"])
+    rc = venv.main(
+        ["--label=//a:b", "--venv=/abs", "--python-version=3.11", f"--pyvenv-cfg={tmp_path}/c", f"--pth={tmp_path}/p"]
+    )
     assert rc == 1
     err = capsys.readouterr().err
     assert err.startswith("ERROR: venv '/abs' is not a path inside the runfiles tree (//a:b)")
