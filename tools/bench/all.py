@@ -120,6 +120,8 @@ def main(argv: Sequence[str]) -> int:
     print(f"|{'-' * 48}|{'-' * 11}|{'-' * 11}|{'-' * 8}|--------|")
 
     def cell(value: object, fmt: str) -> str:
+        if isinstance(value, (int, float)) and 0 < abs(value) < 0.01:
+            return format(value, fmt.replace("f", "e").replace(".3", ".1").replace(".2", ".1"))
         return format(value, fmt) if isinstance(value, (int, float)) else "-"
 
     for row in rows:

@@ -39,7 +39,7 @@ import stat
 import sys
 import tarfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,35 +144,43 @@ def _rootfs_members(rootfs: Path) -> Iterator[tuple[str, os.stat_result]]:
             yield path.relative_to(rootfs).as_posix(), path.lstat()
 
 
-def write_rootfs_layer(rootfs: Path, output: Path) -> dict[str, Any]:
-    """One layer of a whole root file system: its files, directories and symlinks as they are."""
+def _write_tar_gz(output: Path, add: Callable[[tarfile.TarFile], None]) -> dict[str, Any]:
+    """Write the layer `output` (a deterministic gzip of the tar that `add` fills); return digest, size, diff_id."""
     with (
         output.open("wb") as raw,
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
     ):
         hashing = _Hashing(gz)
         with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for name, st in sorted(_rootfs_members(rootfs)):
-                info = tarfile.TarInfo(name)
-                info.uid, info.gid, info.uname, info.gname, info.mtime = st.st_uid, st.st_gid, "", "", 0
-                info.mode = stat.S_IMODE(st.st_mode)
-                if stat.S_ISLNK(st.st_mode):
-                    info.type, info.linkname = tarfile.SYMTYPE, os.readlink(rootfs / name)
-                    tar.addfile(info)
-                elif stat.S_ISDIR(st.st_mode):
-                    info.type = tarfile.DIRTYPE
-                    tar.addfile(info)
-                elif stat.S_ISREG(st.st_mode):
-                    info.size = st.st_size
-                    with (rootfs / name).open("rb") as f:
-                        tar.addfile(info, f)
+            add(tar)
     return {
         "mediaType": LAYER,
         "digest": f"sha256:{_sha256(output)}",
         "size": output.stat().st_size,
         "diff_id": f"sha256:{hashing.hash.hexdigest()}",
-        "name": "base",
     }
+
+
+def write_rootfs_layer(rootfs: Path, output: Path) -> dict[str, Any]:
+    """One layer of a whole root file system: its files, directories and symlinks as they are."""
+
+    def add(tar: tarfile.TarFile) -> None:
+        for name, st in sorted(_rootfs_members(rootfs)):
+            info = tarfile.TarInfo(name)
+            info.uid, info.gid, info.uname, info.gname, info.mtime = st.st_uid, st.st_gid, "", "", 0
+            info.mode = stat.S_IMODE(st.st_mode)
+            if stat.S_ISLNK(st.st_mode):
+                info.type, info.linkname = tarfile.SYMTYPE, os.readlink(rootfs / name)
+                tar.addfile(info)
+            elif stat.S_ISDIR(st.st_mode):
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            elif stat.S_ISREG(st.st_mode):
+                info.size = st.st_size
+                with (rootfs / name).open("rb") as f:
+                    tar.addfile(info, f)
+
+    return _write_tar_gz(output, add) | {"name": "base"}
 
 
 def write_layer(entries: Sequence[dict[str, str]], output: Path) -> dict[str, Any]:
@@ -188,34 +196,26 @@ def write_layer(entries: Sequence[dict[str, str]], output: Path) -> dict[str, An
             raise ImageError(f"two files would be {path!r} in one layer", fix="give the binaries other roots")
         members[path] = (kind, source)
     dirs = {"/".join(p.split("/")[:i]) for p in members for i in range(1, p.count("/") + 1)}
-    with (
-        output.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
-    ):
-        hashing = _Hashing(gz)
-        with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            for name in sorted(dirs | set(members)):
-                if name in dirs and name not in members:
-                    tar.addfile(_info(name, "dir"))
-                    continue
-                kind, source = members[name]
-                info = _info(name, kind)
-                if kind in ("symlink", "link"):
-                    info.linkname = os.readlink(source) if kind == "symlink" else source
-                    info.mode = 0o777
-                    tar.addfile(info)
-                    continue
-                st = os.stat(source)  # follows the sandbox's links to the real inputs
-                info.size = st.st_size
-                info.mode = 0o755 if st.st_mode & stat.S_IXUSR else 0o644
-                with open(source, "rb") as f:
-                    tar.addfile(info, f)
-    return {
-        "mediaType": LAYER,
-        "digest": f"sha256:{_sha256(output)}",
-        "size": output.stat().st_size,
-        "diff_id": f"sha256:{hashing.hash.hexdigest()}",
-    }
+
+    def add(tar: tarfile.TarFile) -> None:
+        for name in sorted(dirs | set(members)):
+            if name in dirs and name not in members:
+                tar.addfile(_info(name, "dir"))
+                continue
+            kind, source = members[name]
+            info = _info(name, kind)
+            if kind in ("symlink", "link"):
+                info.linkname = os.readlink(source) if kind == "symlink" else source
+                info.mode = 0o777
+                tar.addfile(info)
+                continue
+            st = os.stat(source)  # follows the sandbox's links to the real inputs
+            info.size = st.st_size
+            info.mode = 0o755 if st.st_mode & stat.S_IXUSR else 0o644
+            with open(source, "rb") as f:
+                tar.addfile(info, f)
+
+    return _write_tar_gz(output, add)
 
 
 def _package_of(path: str) -> str:
