@@ -24,6 +24,9 @@ IMAGE_HOME = Path(os.environ.get("XPY_IMAGE_HOME", "/opt/rules_xpy-image"))
 
 def prepare() -> None:
     """Install the image tools and base images (tools/image/setup), then write the generated inputs."""
+    bazel = os.environ.get("BAZEL", str(REPO / "tools" / "bazel"))
+    # First Bazel itself: tools/bazel may make its Debian root, which tools/image/setup then gives skopeo.
+    subprocess.run([bazel, "--version"], check=True, capture_output=True, timeout=1800)
     subprocess.run([str(REPO / "tools" / "image" / "setup")], check=True, timeout=1800)
     for arch in ("amd64", "arm64"):
         shutil.rmtree(HERE / "base" / arch, ignore_errors=True)
