@@ -12,8 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import image_workspace
@@ -24,12 +22,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 BAZEL = os.environ.get("BAZEL", str(REPO / "tools" / "bazel"))
 ARM64 = "--platforms=//platforms:linux_aarch64"
-
-
-def run(argv: list[str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{' '.join(argv)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    return proc
 
 
 def bazel(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
@@ -50,14 +42,8 @@ def workspace():
     image_workspace.prepare()
 
 
-@pytest.fixture()
-def registry() -> Iterator[str]:
-    tool = REPO / "tools" / "image" / "registry.py"
-    address = run([sys.executable, str(tool), "start", "--port=5077"], timeout=60).stdout.strip()
-    try:
-        yield address
-    finally:
-        subprocess.run([sys.executable, str(tool), "stop"], timeout=60)
+registry = pytest.fixture(image_workspace.registry)
+run, run_image = image_workspace.run, image_workspace.run_image
 
 
 def test_the_push_target_pushes_the_image_and_prints_its_digest(registry, tmp_path):
@@ -76,8 +62,7 @@ def test_the_push_target_pushes_the_image_and_prints_its_digest(registry, tmp_pa
             f"oci:{tmp_path / 'pulled'}:latest",
         ]
     )
-    ran = run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={tmp_path / 'pulled'}"])
-    assert ran.stdout.splitlines()[0] == "machine x86_64"
+    assert run_image(tmp_path / "pulled")[0] == "machine x86_64"
     failed = bazel("run", "//app:push_image", "--", "--repository=https://127.0.0.1:5077/xpy", ok=False)
     assert (
         "ERROR: //app:push_image: repository 'https://127.0.0.1:5077/xpy' is not host[:port]/name "
@@ -108,13 +93,12 @@ def test_the_amd64_image_is_read_by_skopeo_and_runs_with_its_in_build_interprete
         "packages",
         "app",
     ]
-    ran = run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={layout}"])
-    assert ran.stdout.splitlines() == [
+    assert run_image(layout) == [
         "machine x86_64",
         "yaml 6.0.3 libyaml True",
         "markupsafe &lt;b&gt; markupsafe._speedups",  # built from markupsafe's sdist
         "mode image",
-    ], ran.stderr
+    ]
 
 
 def test_a_packed_pex_image_has_its_wheels_in_the_packages_layer_and_runs_with_the_base_python():
@@ -123,13 +107,12 @@ def test_a_packed_pex_image_has_its_wheels_in_the_packages_layer_and_runs_with_t
     config = json.loads(run(["skopeo", "inspect", "--config", f"oci:{layout}:latest"]).stdout)
     assert config["config"]["Entrypoint"] == ["/app/app_pex/app_pex.pex/__main__.py"]
     assert [h["created_by"].rsplit(": ", 1)[-1] for h in config["history"]] == ["base", "packages", "app"]
-    ran = run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={layout}"])
-    assert ran.stdout.splitlines() == [
+    assert run_image(layout) == [
         "machine x86_64",
         "yaml 6.0.3 libyaml True",
         "markupsafe &lt;b&gt; markupsafe._speedups",
         "mode pex",
-    ], ran.stderr
+    ]
 
 
 def test_binaries_with_the_same_packages_share_their_packages_layer():

@@ -4,6 +4,9 @@
   the amd64 image's in-build interpreter;
 - `base/amd64`, `base/arm64`: the base image layouts of tools/image/setup (Debian bookworm packages);
 - `evil/evilpkg-1.0-py3-none-any.whl`: a pure wheel carrying an x86_64 shared object, for the arch guard.
+
+Also what both tests use to check images: `run`, `registry` (a docker-registry on loopback, as a pytest
+fixture) and `run_image` (an image layout unpacked and run, arm64 under qemu).
 """
 
 from __future__ import annotations
@@ -15,11 +18,35 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 IMAGE_HOME = Path(os.environ.get("XPY_IMAGE_HOME", "/opt/rules_xpy-image"))
+REGISTRY_PORT = 5077
+
+
+def run(argv: list[str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """Run a command that must succeed; its output is in the assertion when it does not."""
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{' '.join(argv)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def registry() -> Iterator[str]:
+    """A docker-registry on 127.0.0.1 (tools/image/registry.py) while the caller runs; yields host:port."""
+    tool = REPO / "tools" / "image" / "registry.py"
+    address = run([sys.executable, str(tool), "start", f"--port={REGISTRY_PORT}"], timeout=60).stdout.strip()
+    try:
+        yield address
+    finally:
+        subprocess.run([sys.executable, str(tool), "stop"], timeout=60)
+
+
+def run_image(layout: Path) -> list[str]:
+    """The lines the image of `layout` prints when its entrypoint runs (tools/image/run_image.py)."""
+    return run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={layout}"]).stdout.splitlines()
 
 
 def prepare() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,14 +21,10 @@ WORKSPACE = REPO / "e2e" / "image"
 sys.path.insert(0, str(WORKSPACE))
 import image_workspace  # noqa: E402
 
-PORT = 5077
 MACHINES = {"amd64": "x86_64", "arm64": "aarch64"}
 
 
-def run(argv: list[str], timeout: int = 600) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{' '.join(argv)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
-    return proc
+run, run_image = image_workspace.run, image_workspace.run_image
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +67,7 @@ def test_the_index_has_one_image_per_platform_and_skopeo_reads_it(index):
         )
 
 
-@pytest.fixture()
-def registry() -> Iterator[str]:
-    tool = REPO / "tools" / "image" / "registry.py"
-    address = run([sys.executable, str(tool), "start", f"--port={PORT}"], timeout=60).stdout.strip()
-    try:
-        yield address
-    finally:
-        subprocess.run([sys.executable, str(tool), "stop"], timeout=60)
+registry = pytest.fixture(image_workspace.registry)
 
 
 def test_the_index_is_pushed_pulled_by_digest_and_each_image_runs_on_its_arch(built, registry, tmp_path):
@@ -103,13 +91,12 @@ def test_the_index_is_pushed_pulled_by_digest_and_each_image_runs_on_its_arch(bu
                 f"oci:{pulled}:latest",
             ]
         )
-        ran = run([sys.executable, str(REPO / "tools/image/run_image.py"), f"--layout={pulled}"])
-        assert ran.stdout.splitlines() == [
+        assert run_image(pulled) == [
             f"machine {machine}",
             "yaml 6.0.3 libyaml True",
             "markupsafe &lt;b&gt; markupsafe._speedups",  # arm64: the C extension built on the arm64 worker
             "mode image",
-        ], ran.stderr
+        ]
 
 
 def test_two_clean_output_bases_give_the_same_index_digest(index):

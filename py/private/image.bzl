@@ -103,6 +103,10 @@ def _entry(path, f, links):
     kind = "symlink" if f.path in links else "dir" if f.is_directory else "file"
     return {"path": path, "kind": kind, "file": f.path}
 
+def _run_image_tool(ctx, **kwargs):
+    """One action of image_tool.py (`args` starts with its subcommand) on the exec interpreter."""
+    run_py_tool(ctx, tool = ctx.file._image_tool, deps = ctx.attr._image_tool_deps, **kwargs)
+
 def image_layers(ctx, binary, root, packages_root):
     """Declare the layer actions of `binary`; returns PyImageLayersInfo.
 
@@ -131,15 +135,13 @@ def image_layers(ctx, binary, root, packages_root):
         args.add(name, format = "--name=%s")
         args.add(tar, format = "--output=%s")
         args.add(meta, format = "--meta=%s")
-        run_py_tool(
+        _run_image_tool(
             ctx,
-            tool = ctx.file._image_tool,
             args = args,
             inputs = [listing] + inputs[name],
             outputs = [tar, meta],
             mnemonic = "PyImageLayer",
             progress_message = "Writing the %s layer of %%{label}" % name,
-            deps = ctx.attr._image_tool_deps,
         )
         layers.append(struct(name = name, tar = tar, meta = meta))
     return PyImageLayersInfo(layers = layers, entrypoint = entrypoint)
@@ -220,15 +222,13 @@ def _py_oci_image_impl(ctx):
     args.add("rules_xpy py_oci_image %s" % display_label(ctx.label), format = "--created-by=%s")
     args.add(layout.path, format = "--output=%s")
     layer_files = [f for layer in info.layers for f in (layer.tar, layer.meta)]
-    run_py_tool(
+    _run_image_tool(
         ctx,
-        tool = ctx.file._image_tool,
         args = args,
         inputs = layer_files + ([base] if base else []),
         outputs = [layout],
         mnemonic = "PyOciImage",
         progress_message = "Writing the OCI image %%{label} for linux/%s" % arch,
-        deps = ctx.attr._image_tool_deps,
     )
 
     # The arch guard: a validation action, run with every build of the image.
@@ -240,15 +240,13 @@ def _py_oci_image_impl(ctx):
     guard.add_all(["--target-os=linux", "--target-cpu=" + target.cpu, "--target-libc=" + (target.libc or "glibc")])
     guard.add(stamp, format = "--output=%s")
     guard.add(display_label(ctx.label), format = "--where=%s")
-    run_py_tool(
+    _run_image_tool(
         ctx,
-        tool = ctx.file._image_tool,
         args = guard,
         inputs = [layer.tar for layer in info.layers],
         outputs = [stamp],
         mnemonic = "PyImageGuard",
         progress_message = "Checking the native files of %%{label} against linux/%s" % arch,
-        deps = ctx.attr._image_tool_deps,
     )
     return [
         DefaultInfo(files = depset([layout])),
@@ -294,15 +292,13 @@ def _py_oci_image_index_impl(ctx):
     args.add("index")
     args.add_all(layouts, format_each = "--image=%s", expand_directories = False)
     args.add(index.path, format = "--output=%s")
-    run_py_tool(
+    _run_image_tool(
         ctx,
-        tool = ctx.file._image_tool,
         args = args,
         inputs = layouts,
         outputs = [index],
         mnemonic = "PyOciIndex",
         progress_message = "Writing the OCI image index %%{label} (%d platforms)" % len(layouts),
-        deps = ctx.attr._image_tool_deps,
     )
     return [DefaultInfo(files = depset([index]))]
 
