@@ -16,7 +16,7 @@ from pathlib import Path
 
 import image_workspace
 import pytest
-from e2e_support import assert_no_python_traceback, host_path
+from e2e_support import assert_no_python_traceback, fresh_output_base, host_path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -147,3 +147,21 @@ def test_the_guard_refuses_an_x86_64_shared_object_in_the_arm64_image():
     ) in proc.stderr, proc.stderr[-3000:]
     # The same binary's amd64 image passes: the shared object fits there.
     bazel("build", "//evil:image")
+
+
+def test_the_archive_interpreter_runs_the_lock_tools_with_no_python3_on_path():
+    """The workspace's only host interpreter is a python.archive: planning and the file repositories need no python3."""
+    with fresh_output_base(BAZEL, HERE, "image-no-python3") as base:
+        # --nobuild: loading @pypi//markupsafe runs the planner, the hub generator, the sdist inspection and the
+        # sdist's build-file generation, all in the repository phase.
+        proc = subprocess.run(
+            [BAZEL, *base, "build", "--nobuild", "--repo_env=PATH=/nonexistent", "@pypi//markupsafe"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        output_base = host_path(bazel(*base, "info", "output_base").stdout.strip())
+        tool = (output_base / "external" / "rules_xpy~~python~xpy_tool_python" / "python.txt").read_text()
+        assert tool.endswith("/bin/python3") and "~~python~" in tool, tool  # inside the archive's repository

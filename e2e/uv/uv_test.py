@@ -66,6 +66,26 @@ def test_the_ide_venv_imports_the_binary_s_packages():
         subprocess.run(["rm", "-rf", str(target)], check=False)
 
 
+def test_a_test_that_depends_on_the_lock_s_pytest_runs_with_it():
+    bazel("test", "//tests:lock_pytest_test")
+
+
+def test_overrides_patch_trim_extend_and_replace_what_a_binary_imports():
+    out = lines(bazel("run", "//overrides:app"))
+    assert out == [
+        "six 1.16.0 by uv.override_package(patches)",  # the vendored wheel (a path source), patched
+        "idna xn--bcher-kva.example",  # only through the dependency the override adds to six
+        "idna.codec False",  # excluded
+        "idna/extra.txt added by uv.override_package(data)",
+        "attrs by uv.override_package(replace_with)",
+    ]
+
+
+def test_a_vendored_wheel_by_path_is_a_hub_package_for_every_target_platform():
+    out = bazel("cquery", "--platforms=//platforms:linux_aarch64", 'kind("source file", deps(@overrides//six))')
+    assert re.search(r"~overrides__six__8abb2f1d86//file:six-1\.16\.0-py2\.py3-none-any\.whl", out), out
+
+
 @pytest.mark.parametrize(
     ("platform", "pyyaml", "psutil"),
     [

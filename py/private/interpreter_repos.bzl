@@ -102,3 +102,17 @@ interpreters_hub = repository_rule(
     doc = "The `toolchain()` targets of every declared interpreter, registered by rules_xpy (sorted by name = declaration order).",
     attrs = {"interpreters": attr.string_list(doc = "JSON objects: name, os, cpu, libc, target, exec.")},
 )
+
+def _tool_python_impl(rctx):
+    path = str(rctx.path(rctx.attr.interpreter)) if rctx.attr.interpreter else rctx.attr.path
+    rctx.file("python.txt", path)
+    rctx.file("BUILD.bazel", 'exports_files(["python.txt"], visibility = ["//visibility:public"])\n')
+
+tool_python = repository_rule(
+    implementation = _tool_python_impl,
+    doc = "`//:python.txt`: the path of a declared interpreter that runs on this host (Python 3.11+), which runs rules_xpy's repository-phase tools; empty when none is declared.",
+    attrs = {
+        "interpreter": attr.label(doc = "The interpreter file of a `python.archive` repository."),
+        "path": attr.string(doc = "Or the path of a `python.local` interpreter."),
+    },
+)

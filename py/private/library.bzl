@@ -84,12 +84,17 @@ def package_info(ctx, srcs, files, deps, compiled = None):
     )
     return info, runfiles
 
+def instrumented_files(ctx):
+    """What `bazel coverage` measures of a target: its `srcs`, and those of its `deps` (first-party code)."""
+    return coverage_common.instrumented_files_info(ctx, source_attributes = ["srcs"], dependency_attributes = ["deps"], extensions = ["py"])
+
 def _py_library_impl(ctx):
     compiled = precompile(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.precompile)
     info, runfiles = package_info(ctx, ctx.files.srcs, ctx.files.data, ctx.attr.deps, compiled)
     return [
         info,
         DefaultInfo(files = depset(ctx.files.srcs), runfiles = runfiles),
+        instrumented_files(ctx),
     ]
 
 LIBRARY_ATTRS = {

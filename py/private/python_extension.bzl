@@ -1,7 +1,7 @@
 """The `python` module extension: declares interpreters as target and exec toolchains."""
 
 load(":constraints.bzl", "CPU_CONSTRAINTS", "LIBC_CONSTRAINTS", "OS_CONSTRAINTS")
-load(":interpreter_repos.bzl", "archive_interpreter", "interpreters_hub", "path_interpreter")
+load(":interpreter_repos.bzl", "archive_interpreter", "interpreters_hub", "path_interpreter", "tool_python")
 
 _PROBE = Label("//py/tools/probe:probe.py")
 _OSES = list(OS_CONSTRAINTS)
@@ -78,6 +78,17 @@ def _probe(mctx, what, path, version, required):
         fail("%s: %s runs on %s/%s, which rules_xpy does not support (os: %s, cpu: %s)." % (what, python, info["os"], info["cpu"], _OSES, _CPUS))
     return info
 
+def _host(mctx):
+    """(os, cpu) of this host, in the names of the constraint table (None where it has no name)."""
+    name = mctx.os.name.lower()
+    os = "linux" if name.startswith("linux") else "macos" if name.startswith("mac") else "windows" if name.startswith("windows") else None
+    cpu = {"amd64": "x86_64", "x86_64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}.get(mctx.os.arch)
+    return os, cpu
+
+def _at_least_3_11(version):
+    parts = version.split(".")
+    return len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and (int(parts[0]), int(parts[1])) >= (3, 11)
+
 def _libc(what, os, libc):
     """The libc of an interpreter declared for `os`: glibc by default on Linux; none elsewhere."""
     if libc and os != "linux":
@@ -106,6 +117,9 @@ def _python_impl(mctx):
         owners[name] = module.name
         specs.append(dict(name = name, **spec))
 
+    # The first declared interpreter that runs here (3.11+) runs the lock tools: a local one, else an archive.
+    tools = {"local": [], "archive": []}
+    host_os, host_cpu = _host(mctx)
     has_local = False
     for mod in mctx.modules:
         for tag in mod.tags.local:
@@ -114,11 +128,16 @@ def _python_impl(mctx):
             info = _probe(mctx, "python.local(name = %r)" % name, tag.path, tag.version, required = True)
             _probed_interpreter(name, info)
             add(name, mod, "local", os = info["os"], cpu = info["cpu"], libc = info.get("libc", ""), target = tag.target, exec = tag.exec)
+            if _at_least_3_11(info["version"]):
+                tools["local"].append({"path": info["executable"]})
         for tag in mod.tags.archive:
             name = tag.name or "python_%s_%s" % (tag.os, tag.cpu)
             libc = _libc("python.archive(name = %r)" % name, tag.os, tag.libc)
             archive_interpreter(name = name, interpreter_name = name, url = tag.url, sha256 = tag.sha256, strip_prefix = tag.strip_prefix, interpreter = tag.interpreter, version = tag.version, os = tag.os, cpu = tag.cpu, libc = libc)
             add(name, mod, "archive", os = tag.os, cpu = tag.cpu, libc = libc, target = tag.target, exec = tag.exec)
+            if (tag.os, tag.cpu) == (host_os, host_cpu) and libc != "musl" and _at_least_3_11(tag.version):
+                interpreter = tag.interpreter or ("python.exe" if tag.os == "windows" else "bin/python3")
+                tools["archive"].append({"interpreter": "@%s//:%s" % (name, interpreter)})
         for tag in mod.tags.executor:
             if not tag.interpreter_path.startswith("/"):
                 fail("python.executor(name = %r): interpreter_path: %r is not absolute. Fix: give the interpreter's absolute path on the executor." % (tag.name, tag.interpreter_path))
@@ -135,6 +154,7 @@ def _python_impl(mctx):
             specs.append(dict(name = "python_host", os = info["os"], cpu = info["cpu"], libc = info.get("libc", ""), target = True, exec = True))
 
     interpreters_hub(name = "xpy_interpreters", interpreters = [json.encode(s) for s in specs])
+    tool_python(name = "xpy_tool_python", **(tools["local"] + tools["archive"] + [{}])[0])
 
 python = module_extension(
     implementation = _python_impl,

@@ -2,7 +2,7 @@
 
 load(":bytecode.bzl", "PRECOMPILE_ATTRS", "precompile")
 load(":labels.bzl", "display_label")
-load(":library.bzl", "LIBRARY_ATTRS", "package_info")
+load(":library.bzl", "LIBRARY_ATTRS", "instrumented_files", "package_info")
 load(":paths.bzl", "runfiles_path")
 load(":providers.bzl", "PyBinaryInfo", "PyPackageInfo")
 load(":toolchain_types.bzl", "py_tools_exec_groups", "target_interpreter", "target_toolchains")
@@ -42,18 +42,29 @@ def _main_file(ctx):
         [s.basename for s in ctx.files.srcs] or "your sources (srcs is empty)",
     ))
 
+def _has_pytest(deps):
+    """Whether `deps` install pytest themselves (the lock's `@pypi//pytest`): then that one runs the tests."""
+    entries = depset(transitive = [d[PyPackageInfo].site_packages for d in deps]).to_list()
+    return any([e.path == "_pytest" for e in entries])
+
 def _py_venv_impl(ctx):
     py = target_interpreter(ctx)
     main = _main_file(ctx)
-    deps = ctx.attr.deps + (ctx.attr._pytest_deps if getattr(ctx.attr, "pytest", False) else [])
+    deps = ctx.attr.deps + (ctx.attr._pytest_deps if getattr(ctx.attr, "pytest", False) and not _has_pytest(ctx.attr.deps) else [])
     deps += [ctx.attr.pkg] if hasattr(ctx.attr, "pkg") else []
     srcs = ctx.files.srcs + ([main] if main not in ctx.files.srcs else [])
+    main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
+    if hasattr(ctx.attr, "_coverage_main") and ctx.configuration.coverage_enabled:
+        # `bazel coverage`: the main runs under coverage.py, which writes the test's lcov (py/tools/coverage).
+        deps = deps + ctx.attr._coverage_deps
+        main_args = ["--main=" + runfiles_path(ctx, main)] + main_args
+        main = ctx.file._coverage_main
+        srcs = srcs + [main]
 
     # The main script is never read from bytecode; actions never import a binary's sources.
     compiled = precompile(ctx, [s for s in srcs if s != main], enabled = getattr(ctx.attr, "precompile", True), stage = False)
     info, runfiles = package_info(ctx, srcs, ctx.files.data, deps, compiled)
     venv = create_venv(ctx, py = py, imports = info.imports, site_packages = info.site_packages)
-    main_args = ["--test-file=" + runfiles_path(ctx, s) for s in ctx.files.srcs] if getattr(ctx.attr, "pytest", False) else []
     env = {k: ctx.expand_location(v, ctx.attr.data) for k, v in ctx.attr.env.items()}
     launcher = write_launcher(ctx, venv = venv, py = py, main = main, main_args = main_args, env = env)
     interpreter = [py.interpreter] if py.interpreter else []
@@ -68,6 +79,7 @@ def _py_venv_impl(ctx):
             script = getattr(ctx.attr, "script", ""),
             links = venv.links,
         ),
+        instrumented_files(ctx),
     ]
 
 _ATTRS = LIBRARY_ATTRS | PRECOMPILE_ATTRS | {
@@ -80,7 +92,7 @@ _ATTRS = LIBRARY_ATTRS | PRECOMPILE_ATTRS | {
     ),
     "pytest": attr.bool(
         default = False,
-        doc = "Run `srcs` with pytest instead of a `main` (pytest and its dependencies are added to `deps`). Arguments (`args`, `--test_arg`) go to pytest.",
+        doc = "Run `srcs` with pytest instead of a `main`. The pytest of `deps` runs them when they install one (the lock's `@pypi//pytest`, with its plugins); otherwise the ruleset's pinned pytest is added to `deps`. Arguments (`args`, `--test_arg`) go to pytest.",
     ),
     "_launcher": attr.label(default = "//py/private:launcher.sh.tpl", allow_single_file = True),
     "_venv_tool": attr.label(default = "//py/tools/venv:make_venv.py", allow_single_file = True),
@@ -134,8 +146,15 @@ py_venv_binary = _venv_rule(
 )""",
 )
 
+# Only tests run under coverage.py in `bazel coverage`.
+_TEST_ATTRS = _ATTRS | {
+    "_coverage_main": attr.label(default = "//py/tools/coverage:run_coverage.py", allow_single_file = True),
+    "_coverage_deps": attr.label_list(default = ["@xpy_tools//:coverage"], providers = [PyPackageInfo]),
+}
+
 py_venv_test = _venv_rule(
     test = True,
+    attrs = _TEST_ATTRS,
     summary = "A Python test run from a venv: a `main` script, or pytest over `srcs`.",
     example = """py_venv_test(
     name = "greet_test",

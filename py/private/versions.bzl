@@ -6,6 +6,9 @@ Each entry: distribution name (with `_`) -> struct(url, sha256, deps), where
 https://pypi.org/pypi/<name>/json or https://pypi.org/simple/<name>/) and check
 its `Requires-Dist` against `deps`.
 
+`coverage` runs py_venv_test under `bazel coverage` (its pure wheel: the
+Python tracer, on any target).
+
 Besides the tools' own dependencies, this pins the default build backends
 that sdist builds fall back on when the lock lacks a build requirement
 (uv/private/sdist_build): setuptools, wheel, hatchling, flit_core,
@@ -19,6 +22,11 @@ TOOL_WHEELS = {
         url = _FILES + "ad/9b/9fb3585dabcd73a1b2a6267f63f62649347c9e6d072c9fde365b105abb2c/build-1.6.1-py3-none-any.whl",
         sha256 = "ecd351a4be9d35a9eaaba244a7687143c9c7d4aea6ac964e7e7ddab20cbcf4e7",
         deps = ["packaging", "pyproject_hooks"],
+    ),
+    "coverage": struct(
+        url = _FILES + "d1/8e/f7d7e69e2ad34ce08595b787eb578f669c00fd57d432ed4c7cfd71666f36/coverage-7.17.3-py3-none-any.whl",
+        sha256 = "21745c08f2835b847a16887b748d3084dddeb0571ae2a0d62e33644413568b99",
+        deps = [],
     ),
     "flit_core": struct(
         url = _FILES + "d9/f0/e546c28b937f094b354ca29b9060c5f1dd5043a332b2905049a51420b7a2/flit_core-4.2.0-py3-none-any.whl",

@@ -43,6 +43,12 @@ def _overrides(mctx, front):
                 "build_from_source": tag.build_from_source,
                 "build_deps": tag.build_deps,
                 "env": tag.env,
+                "deps": tag.deps,
+                "patches": [str(p) for p in tag.patches],
+                "patch_strip": tag.patch_strip,
+                "exclude": tag.exclude,
+                "data": {str(label): dest for label, dest in tag.data.items()},
+                "replace_with": str(tag.replace_with) if tag.replace_with else "",
             }
     return out
 
@@ -77,6 +83,7 @@ def _plan(mctx, python, tag, front, overrides, what):
             mctx.read(mctx.path(tag.pyproject))  # re-run the extension when it changes
             args.append("--pyproject=%s" % mctx.path(tag.pyproject))
     args += ["--no-binary=%s" % name for name, o in sorted(overrides.items()) if o["build_from_source"]]
+    args += ["--extra-dep=%s=%s" % (name, d) for name, o in sorted(overrides.items()) for d in o["deps"]]
     failed = "%s: cannot plan %s:" % (what, lock)
     reads = 0
     if front == _PYLOCK:
@@ -219,7 +226,12 @@ _lock = tag_class(
 )
 
 _override_package = tag_class(
-    doc = "Per-package settings of a hub: how its sdist builds (native or pure, extra build dependencies, environment).",
+    doc = """Per-package settings of a hub: how its sdist builds, what its files hold, what it depends on, or a target of yours in its place.
+
+Patches apply to the downloaded file, before anything reads it: to a wheel's
+contents (paths as in site-packages, `six.py`), or to an sdist's project
+(paths below its top directory, `src/pkg/mod.py`). The changed wheel gets a new
+RECORD, so venvs, PEXes and images all hold the changed files.""",
     attrs = {
         "hub": attr.string(default = "pypi", doc = "The hub (the `name` of its `lock` tag) the package is in."),
         "name": attr.string(mandatory = True, doc = "The package's normalized name, e.g. `charset-normalizer`."),
@@ -228,6 +240,12 @@ _override_package = tag_class(
         "build_from_source": attr.bool(doc = "Build it from its sdist even where a wheel fits."),
         "build_deps": attr.string_list(doc = "Extra build dependencies: names of packages in the lock."),
         "env": attr.string_dict(doc = "Environment variables of its sdist build."),
+        "deps": attr.string_list(doc = "Extra run-time dependencies, on every target platform: names of packages in the lock."),
+        "patches": attr.label_list(allow_files = [".patch", ".diff"], doc = "Patch files (unified diffs) applied, in order, to each of its files: a wheel's contents or an sdist's project directory."),
+        "patch_strip": attr.int(doc = "Leading path components the patches' file names lose, like `patch -p` (1 for `git diff` output)."),
+        "exclude": attr.string_list(doc = "Globs of paths in its wheels to leave out (`*` matches `/` too), e.g. `numpy/*/tests/*`. Wheels only."),
+        "data": attr.label_keyed_string_dict(allow_files = True, doc = "Files of yours to add to its wheels: label -> path in the wheel (site-packages), e.g. `{\"//cfg:certs.pem\": \"certifi/extra.pem\"}`. Wheels only."),
+        "replace_with": attr.label(doc = "A target of yours (a `py_library`) to use in the package's place, on every platform: `@pypi//<name>` and every package depending on it get it. No file of the package is fetched."),
     },
 )
 

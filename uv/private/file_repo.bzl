@@ -5,15 +5,37 @@ load(":host_python.bzl", "RULES_XPY", "host_python", "run_host_tool")
 
 _INSPECT = Label("//uv/private/sdist_build:sdist_inspect.py")
 _LAYOUT = Label("//uv/private:wheel_layout.py")
+_MODIFY = Label("//uv/private:modify_file.py")
+_WORK = ".xpy_modify"
 _DEFS = Label("//py:defs.bzl")
 
 def _what(a):
     return "%s %s from %s (hub @%s)" % (a.package, a.version, a.lock, a.hub)
 
+def _modified(rctx, python):
+    """Download the file, unpack it, apply the override's patches, exclude and data, and pack it into `file/`."""
+    a = rctx.attr
+    what = "%s: cannot apply its override_package(patches, exclude, data):" % _what(a)
+    original = "%s/original/%s" % (_WORK, a.filename)
+    download_checked(rctx, url = a.url, output = original, sha256 = a.sha256, what = _what(a))
+    common = ["--root=.", "--work=" + _WORK]
+    rctx.report_progress("Patching %s" % a.filename)
+    run_host_tool(rctx, python, _MODIFY, ["unpack", "--file=" + original, "--kind=" + a.kind] + common, what)
+    for patch in a.patches:
+        rctx.patch(patch, strip = a.patch_strip)
+    args = ["pack", "--file=file/" + a.filename, "--kind=" + a.kind] + common
+    args += ["--exclude=" + e for e in a.exclude]
+    args += ["--add=%s=%s" % (rctx.path(label), dest) for label, dest in sorted(a.data.items(), key = lambda kv: kv[1])]
+    run_host_tool(rctx, python, _MODIFY, args, what)
+    rctx.delete(_WORK)
+
 def _uv_file_impl(rctx):
     a = rctx.attr
     rctx.report_progress("Fetching %s" % a.filename)
-    download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = _what(a))
+    if a.patches or a.exclude or a.data:
+        _modified(rctx, host_python(rctx, _what(a)))
+    else:
+        download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = _what(a))
     rctx.file("file/BUILD.bazel", 'filegroup(\n    name = "file",\n    srcs = [%r],\n    visibility = ["//visibility:public"],\n)\n' % a.filename)
     if a.kind == "wheel":
         args = ["--wheel=file/" + a.filename, "--defs=%s" % _DEFS, "--output=BUILD.bazel"]
@@ -27,7 +49,7 @@ def _uv_file_impl(rctx):
 
 uv_file = repository_rule(
     implementation = _uv_file_impl,
-    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock; for a wheel, `//:layout` is its py_whl_layout (from its zip listing); for an sdist, `//:sdist.json` says how it builds.",
+    doc = "One downloaded file of a lock: `//file` is the file, named as in the lock (changed as `patches`, `exclude` and `data` say); for a wheel, `//:layout` is its py_whl_layout (from its zip listing); for an sdist, `//:sdist.json` says how it builds.",
     attrs = {
         "url": attr.string(mandatory = True, doc = "Where to download the file."),
         "sha256": attr.string(mandatory = True, doc = "Its SHA-256, from the lock."),
@@ -37,6 +59,10 @@ uv_file = repository_rule(
         "version": attr.string(doc = "Package version, for messages."),
         "lock": attr.string(doc = "The lock's label, for messages."),
         "hub": attr.string(doc = "The hub's name, for messages."),
+        "patches": attr.label_list(allow_files = True, doc = "Patch files applied to the unpacked file (`override_package(patches)`)."),
+        "patch_strip": attr.int(doc = "Leading path components the patches' file names lose (`patch -p`)."),
+        "exclude": attr.string_list(doc = "Globs of wheel paths to drop."),
+        "data": attr.label_keyed_string_dict(allow_files = True, doc = "Files to add to the wheel -> their paths in it."),
     },
 )
 

@@ -1,26 +1,34 @@
-"""The host's python3, running the ruleset's lock tools in the repository phase (module or repository ctx)."""
+"""The Python that runs the ruleset's lock tools in the repository phase (module or repository ctx)."""
 
 _PACKAGING = Label("@xpy_tools_packaging//:BUILD.bazel")
 _XPY_LIB = Label("//py/tools/lib:BUILD.bazel")
+_TOOL_PYTHON = Label("@xpy_tool_python//:python.txt")
 
 # The canonical name of rules_xpy's repository (`@@rules_xpy~`), for labels in generated BUILD files.
 RULES_XPY = str(Label("//:BUILD.bazel")).partition("//")[0]
 
 def host_python(ctx, what):
-    """The path of the host's python3, checked to be 3.11+ (the tools read TOML with tomllib).
+    """The Python that runs the lock tools: a declared interpreter that runs on this host, else python3 on PATH.
+
+    The declared one is the first `python.local`, else the first `python.archive` for this host's os and
+    cpu, of Python 3.11+ (`@xpy_tool_python`); the tools read TOML with tomllib.
 
     Args:
       ctx: module_ctx or repository_ctx.
       what: str, who needs it, named in errors.
     Returns:
-      path of python3.
+      path of the interpreter.
     """
+    declared = ctx.read(ctx.path(_TOOL_PYTHON)).strip()
+    if declared:
+        return declared
     python = ctx.which("python3")
+    fix = "declare an interpreter for this host (%s %s) in MODULE.bazel: python.archive(...) or python.local(...), Python 3.11 or newer; or put a Python 3.11+ `python3` on PATH" % (ctx.os.name, ctx.os.arch)
     if not python:
-        fail("%s: no python3 on PATH to run rules_xpy's lock tools with. Fix: install Python 3.11 or newer on this machine." % what)
+        fail("%s: no Python 3.11+ to run rules_xpy's lock tools with: no declared interpreter runs on this host, and no python3 is on PATH. Fix: %s." % (what, fix))
     res = ctx.execute([python, "-c", "import sys; print(sys.version_info >= (3, 11))"])
     if res.stdout.strip() != "True":
-        fail("%s: %s is older than Python 3.11 (tomllib is needed to read uv.lock). Fix: put a Python 3.11+ `python3` first on PATH." % (what, python))
+        fail("%s: %s is older than Python 3.11 (tomllib is needed to read locks), and no declared interpreter runs on this host. Fix: %s." % (what, python, fix))
     return python
 
 def run_host_tool(ctx, python, tool, args, what):
@@ -30,7 +38,7 @@ def run_host_tool(ctx, python, tool, args, what):
 
     Args:
       ctx: module_ctx or repository_ctx.
-      python: path of the host python3 (`host_python`).
+      python: path of the interpreter (`host_python`).
       tool: Label of the tool's .py file.
       args: list of str, the tool's arguments.
       what: str, the first line of the failure message.

@@ -251,3 +251,40 @@ def test_an_sdist_gets_a_file_repository_and_a_wheel_repository_with_its_setting
         }
     }
     assert f'whl = "@{repo}__wheel//:wheel"' in out["files"]["colorama/BUILD.bazel"]
+
+
+def test_file_settings_of_an_override_go_to_the_file_repositories():
+    settings = {"patches": ["@@//patches:click.patch"], "patch_strip": 1, "exclude": ["click/tests/**"]}
+    repos = _gen(overrides={"click": {**settings, "data": {"@@//:extra.txt": "click/extra.txt"}}})["repos"]
+    assert repos["pypi__click__3333333333"] == {
+        "url": "https://x/click.whl",
+        "sha256": "3" * 64,
+        "filename": "click.whl",
+        "kind": "wheel",
+        "package": "click",
+        "version": "1.0",
+        **settings,
+        "data": {"@@//:extra.txt": "click/extra.txt"},
+    }
+    assert "patches" not in repos["pypi__a__1111111111"]
+
+
+def test_exclude_or_data_on_a_package_built_from_its_sdist_is_refused():
+    plan = _plan()
+    plan["packages"]["click"]["files"]["click.whl"]["kind"] = "sdist"
+    with pytest.raises(hub_gen.HubError, match=r"override_package\(name = 'click'\) sets exclude or data, .* on linux"):
+        _gen(plan, overrides={"click": {"exclude": ["x"]}})
+    assert _gen(plan, overrides={"click": {"patches": ["@@//:p.patch"]}})["repos"]["pypi__click__3333333333"]["patches"]
+
+
+def test_replace_with_makes_the_package_and_its_versions_aliases_of_the_users_target():
+    out = _gen(overrides={"click": {"replace_with": "@@//third_party:click", "patch_strip": 1}})
+    build = out["files"]["click/BUILD.bazel"]
+    assert 'name = "click",\n    actual = "@@//third_party:click"' in build
+    assert 'name = "v1.0",\n    actual = "@@//third_party:click"' in build
+    assert "pypi__click__3333333333" not in out["repos"] and "py_whl_library" not in build
+
+
+def test_replace_with_and_other_settings_is_refused():
+    with pytest.raises(hub_gen.HubError, match=r"sets replace_with and patches: the replacement target is used"):
+        _gen(overrides={"click": {"replace_with": "@@//:c", "patches": ["@@//:p.patch"]}})

@@ -76,6 +76,7 @@ class Selection:
     all_groups: bool = False
     no_binary: frozenset[str] = frozenset()  # normalized names built from their sdist even where wheels fit
     no_binary_all: bool = False
+    extra_deps: tuple[tuple[str, str], ...] = ()  # (package, dependency): edges added by override_package(deps)
 
 
 def file_id(file: File) -> str:
@@ -279,6 +280,29 @@ def with_metadata(lock: Lock, reads: Mapping[str, Requires]) -> Lock:
     return dataclasses.replace(lock, packages=tuple(out))
 
 
+def with_extra_deps(lock: Lock, pairs: Sequence[tuple[str, str]]) -> Lock:
+    """`lock` with the edges `override_package(deps = ...)` adds: (package, dependency) on every platform."""
+    if not pairs:
+        return lock
+    tag = "uv.override_package" if lock.format == "uv.lock" else "pylock.override_package"
+    names = {p.name for p in lock.packages if p.source.kind != "first_party"}
+    added: dict[str, list[Dependency]] = {}
+    for name, dep in pairs:
+        for n in (name, dep):
+            if n not in names:
+                raise LockError(
+                    f"{tag}(name = {name!r}, deps = [..., {dep!r}]): {n!r} is not a third-party package of the lock",
+                    lock.path,
+                    "name packages the lock holds (add a new one to the project's dependencies and relock)",
+                )
+        added.setdefault(name, []).append(Dependency(dep))
+    packages = tuple(
+        dataclasses.replace(p, dependencies=p.dependencies + tuple(added[p.name])) if p.name in added else p
+        for p in lock.packages
+    )
+    return dataclasses.replace(lock, packages=packages)
+
+
 def metadata_key(package: Package) -> str:
     """How `with_metadata` and `metadata_files` name a package: `name==version`."""
     return f"{package.name}=={package.version or ''}"
@@ -413,6 +437,7 @@ def make_plan(
     selection = selection or Selection()
     if reads:
         lock = with_metadata(lock, reads)
+    lock = with_extra_deps(lock, selection.extra_deps)
     graph = _Graph(lock)
     roots = graph.roots(selection.roots)
     start = _start(graph, roots, selection)
@@ -550,6 +575,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--group", dest="groups", action="append", default=[], help="dependency group to include")
     parser.add_argument("--all-groups", action="store_true")
     parser.add_argument("--no-binary", action="append", default=[], help="package to build from its sdist")
+    parser.add_argument(
+        "--extra-dep",
+        action="append",
+        default=[],
+        help="<package>=<dependency>: a run-time edge to add (override_package deps)",
+    )
     parser.add_argument("--pyproject", type=Path, help="pyproject.toml whose [tool.uv] no-binary settings apply")
     parser.add_argument(
         "--needs",
@@ -561,6 +592,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--output", type=Path, help="where to write the plan (default: stdout)")
     return parser
+
+
+def _pair(text: str) -> tuple[str, str]:
+    name, sep, dep = text.partition("=")
+    if not sep or not name or not dep:
+        raise LockError(f"--extra-dep {text!r} is not <package>=<dependency>", "the command line", "fix the call")
+    return canonicalize_name(name), canonicalize_name(dep)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -580,6 +618,7 @@ def main(argv: Sequence[str]) -> int:
             args.all_groups,
             frozenset(no_binary),
             no_binary_all,
+            tuple(_pair(text) for text in args.extra_dep),
         )
         lock = (
             read_pylock(args.lock, args.lock_name)

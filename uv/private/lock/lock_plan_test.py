@@ -284,3 +284,19 @@ def test_cli_reads_no_binary_from_pyproject(tmp_path):
     packages = json.loads(out.read_text())["packages"]
     assert packages["idna"]["platforms"]["linux_x86_64"]["file"] == "idna-1.0.tar.gz"
     assert packages["click"]["platforms"]["linux_x86_64"]["file"] == "click-1.0.tar.gz"
+
+
+def test_override_deps_add_an_edge_on_every_platform():
+    p = plan(extra_deps=(("click", "idna"),))
+    assert closure(p, "linux_x86_64") == ["a", "app", "b", "click", "idna"]
+    assert p["packages"]["click"]["platforms"]["linux_x86_64"]["dependencies"] == ["idna"]
+    assert p["packages"]["click"]["platforms"]["windows_x86_64"]["dependencies"] == ["colorama", "idna"]
+
+
+def test_override_deps_on_a_package_not_in_the_lock_is_an_error():
+    with pytest.raises(
+        LockError, match=r"uv.override_package\(name = 'click', deps = \[..., 'nope'\]\): 'nope' is not"
+    ):
+        plan(extra_deps=(("click", "nope"),))
+    with pytest.raises(LockError, match=r"'app' is not a third-party package of the lock"):
+        plan(extra_deps=(("app", "idna"),))

@@ -6,8 +6,12 @@ workspace members of `[manifest]`. Sources:
 
 - `registry` (an index) and `url` (a direct URL to one archive; its sdist or
   wheel entry has no `url` of its own, the source URL is the file) are fetched;
-- `path`, `directory`, `editable` and `virtual` are first-party: built from the
-  workspace, `Source.kind == "first_party"` with their path;
+- `path` to a wheel or an sdist file (a vendored archive, relative to the
+  lock's directory) is fetched like a direct URL, as a `file://` URL: its
+  `wheels` or `sdist` entry has the hash, no `url`;
+- `path` to a directory, `directory`, `editable` and `virtual` are
+  first-party: built from the workspace, `Source.kind == "first_party"` with
+  their path;
 - `git` is refused (not supported yet), as is any unknown kind.
 
 Package, extra and group names are normalized (PEP 503) as uv writes them.
@@ -23,6 +27,7 @@ from typing import Any
 from fields import Fields, parse_toml, read_text
 from lock_errors import LockFormatError, UnsupportedSourceError
 from lock_model import Dependency, File, Lock, Package, Source
+from xpy.archives import ARCHIVE_SUFFIXES
 
 __all__ = ["Dependency", "File", "Lock", "Package", "Source", "parse_lock", "read_lock"]
 
@@ -31,13 +36,29 @@ _FIRST_PARTY = ("path", "directory", "editable", "virtual")
 _HASH = re.compile(r"sha256:[0-9a-fA-F]{64}")
 
 
-def _source(r: Fields, table: Mapping[str, Any]) -> Source:
+def _local_file(r: Fields, location: str, base: Path | None) -> Source | None:
+    """A `path` source naming a wheel or sdist file: a direct-URL source with its `file://` URL; else None."""
+    if not location.lower().endswith((".whl", *ARCHIVE_SUFFIXES)):
+        return None
+    if not location or any(ord(c) < 32 for c in location):
+        raise r.error(f"the path source {location[:200]!r} is not a file path")
+    if base is None:
+        raise r.error(f"the path source {location!r} is a local file, and the lock's directory is not known")
+    full = Path(location) if Path(location).is_absolute() else base / location
+    return Source("url", full.resolve().as_uri(), "path")
+
+
+def _source(r: Fields, table: Mapping[str, Any], base: Path | None) -> Source:
     src = r.get(table, "source", dict, "the package", required=True)
     for kind in (*_FETCHED, *_FIRST_PARTY):
         if kind in src:
             location = r.get(src, kind, str, "the source", required=True)
             if kind in _FETCHED:
                 r.url(location, f"the {kind} source")
+            if kind == "path":
+                local = _local_file(r, location, base)
+                if local is not None:
+                    return local
             return Source("first_party" if kind in _FIRST_PARTY else kind, location, kind)
     if "git" in src:
         raise UnsupportedSourceError(
@@ -114,13 +135,13 @@ def _wheels(r: Fields, table: Mapping[str, Any], source: Source, name: str, vers
     return tuple(files)
 
 
-def _package(file: str, table: Any) -> Package:
+def _package(file: str, table: Any, base: Path | None) -> Package:
     if not isinstance(table, dict):
         raise Fields(file).error("a `[[package]]` entry is not a table")
     top = Fields(file)
     name = top.name(top.get(table, "name", str, "a `[[package]]` table", required=True), "the package name")
     r = Fields(file, name)
-    source = _source(r, table)
+    source = _source(r, table, base)
     version = r.get(table, "version", str, "the package", required=source.kind != "first_party")
     if version is not None:
         r.version(version, "the package version")
@@ -139,15 +160,15 @@ def _package(file: str, table: Any) -> Package:
     )
 
 
-def parse_lock(text: str, path: str) -> Lock:
-    """Parse the text of a uv.lock; `path` only names the file in errors."""
+def parse_lock(text: str, path: str, base: Path | None = None) -> Lock:
+    """Parse the text of a uv.lock; `path` names the file in errors, `base` is its directory (for `path` files)."""
     data = parse_toml(text, path, "fix the file or regenerate it with `uv lock`")
     r = Fields(path, fix="regenerate the lock with `uv lock`")
     version = data.get("version")
     if version != 1:
         raise r.error(f"lock format version {version!r} is not supported (only 1)")
     manifest = r.get(data, "manifest", dict, "the lock") or {}
-    packages = tuple(_package(path, p) for p in r.get(data, "package", list, "the lock") or [])
+    packages = tuple(_package(path, p, base) for p in r.get(data, "package", list, "the lock") or [])
     seen: set[tuple[str, str | None]] = set()
     for p in packages:
         if (p.name, p.version) in seen:
@@ -165,4 +186,4 @@ def parse_lock(text: str, path: str) -> Lock:
 def read_lock(path: Path, name: str | None = None) -> Lock:
     """Read and parse the uv.lock at `path`; `name` (default: the path) names it in errors and the plan."""
     shown = name or str(path)
-    return parse_lock(read_text(path, shown, "pass the path of a uv.lock"), shown)
+    return parse_lock(read_text(path, shown, "pass the path of a uv.lock"), shown, path.resolve().parent)

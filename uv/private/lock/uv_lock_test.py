@@ -213,3 +213,46 @@ def test_arrays_of_strings_are_checked():
         LockFormatError, match=r"`extra` of dependency 'y' is not an array of strings \(app/uv.lock/x\)"
     ):
         lock(text + 'dependencies = [{ name = "y", extra = [1] }]\n')
+
+
+def test_path_source_of_a_wheel_or_sdist_file_is_fetched_from_a_file_url(tmp_path):
+    text = textwrap.dedent(f"""
+        version = 1
+        [[package]]
+        name = "six"
+        version = "1.16.0"
+        source = {{ path = "wheels/six-1.16.0-py2.py3-none-any.whl" }}
+        wheels = [{{ filename = "six-1.16.0-py2.py3-none-any.whl", hash = "{H1}" }}]
+
+        [[package]]
+        name = "tomli"
+        version = "2.0.1"
+        source = {{ path = "wheels/tomli-2.0.1.tar.gz" }}
+        sdist = {{ hash = "{H2}" }}
+
+        [[package]]
+        name = "lib"
+        version = "1.0"
+        source = {{ path = "libs/lib" }}
+    """)
+    (tmp_path / "uv.lock").write_text(text)
+    got = {p.name: p for p in uv_lock.read_lock(tmp_path / "uv.lock", "//:uv.lock").packages}
+    wheel_url = (tmp_path / "wheels/six-1.16.0-py2.py3-none-any.whl").as_uri()
+    assert got["six"].source == uv_lock.Source("url", wheel_url, "path")
+    assert got["six"].wheels == (uv_lock.File("wheel", wheel_url, "a" * 64, None, "six-1.16.0-py2.py3-none-any.whl"),)
+    sdist_url = (tmp_path / "wheels/tomli-2.0.1.tar.gz").as_uri()
+    assert got["tomli"].sdist == uv_lock.File("sdist", sdist_url, "b" * 64, None, "tomli-2.0.1.tar.gz")
+    assert got["lib"].source.kind == "first_party"  # a directory: built from the workspace
+
+
+def test_path_file_of_another_package_is_an_error(tmp_path):
+    text = f"""
+        version = 1
+        [[package]]
+        name = "six"
+        version = "1.16.0"
+        source = {{ path = "wheels/evil-1.0-py3-none-any.whl" }}
+        wheels = [{{ filename = "evil-1.0-py3-none-any.whl", hash = "{H1}" }}]
+    """
+    with pytest.raises(LockFormatError, match=r"is not a file of six 1.16.0 \(.*/six\)"):
+        uv_lock.parse_lock(textwrap.dedent(text), "uv.lock", tmp_path)
