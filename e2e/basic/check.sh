@@ -22,11 +22,12 @@ want=$(printf '%s\n' "test_number[0]" "test_number[1]" "test_number[2]" "test_nu
 [ "$ran" = "$want" ] || { printf 'FAIL: sharded_test ran:\n%s\n' "$ran" >&2; exit 1; }
 echo "ok: 3 shards ran each of 7 tests once (conftest.py fixture found)"
 # bazel coverage: an lcov report of the first-party library the test imports (coverage.py, no lcov merger).
-"$BAZEL" coverage --instrumentation_filter='^//lib[/:]' //tests:greet_test
-dat=bazel-testlogs/tests/greet_test/coverage.dat
-grep -qxF "SF:lib/src/greet/__init__.py" "$dat" && grep -qx "DA:[0-9]*,1" "$dat" && grep -qx "LH:[1-9][0-9]*" "$dat" \
-  || { printf 'FAIL: no line data for lib/src/greet/__init__.py in %s:\n%s\n' "$dat" "$(cat "$dat")" >&2; exit 1; }
-echo "ok: bazel coverage wrote lcov with line data for //lib:greet"
+"$BAZEL" coverage --instrumentation_filter='^//lib[/:]' --combined_report=lcov //tests:greet_test
+for dat in bazel-testlogs/tests/greet_test/coverage.dat "$("$BAZEL" info output_path)/_coverage/_coverage_report.dat"; do
+  grep -qxF "SF:lib/src/greet/__init__.py" "$dat" && grep -qx "DA:[0-9]*,1" "$dat" && grep -qx "LH:[1-9][0-9]*" "$dat" \
+    || { printf 'FAIL: no line data for lib/src/greet/__init__.py in %s:\n%s\n' "$dat" "$(cat "$dat")" >&2; exit 1; }
+done
+echo "ok: bazel coverage wrote lcov with line data for //lib:greet (the test's and the combined report)"
 expect "bazel run" "$("$BAZEL" run //app -- one two 2>/dev/null)" "Hello, Bazel!" "python 3.11 venv=True" "args: from-attr one two"
 expect "bazel-bin/app/app" "$(bazel-bin/app/app three)" "Hello, Bazel!" "args: three"
 expect "env from caller wins" "$(XPY_E2E_WHO=Ada bazel-bin/app/app)" "Hello, Ada!"

@@ -190,6 +190,8 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
     state = json.loads((work / _STATE).read_text(encoding="utf-8"))
     skip = set(state["before"]) | (_BAZEL_FILES - set(state["archive"]))
     names = _entries(root, skip)
+    tops = sorted({n.split("/", 1)[0] for n in names})  # what unpack and the patches made: removed at the end
+    output.parent.mkdir(parents=True, exist_ok=True)
     removed: list[str] = []
     if state["kind"] == "wheel":
         for pattern in exclude:
@@ -213,7 +215,7 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
         if exclude or add:
             raise ModifyError(f"exclude and data change wheels; {output.name} is an sdist", output.name, "patch it")
         _write_sdist(root, names, state["top"], output)
-    for top in sorted({n.split("/", 1)[0] for n in _entries(root, skip)}):
+    for top in tops:
         path = root / top
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -243,7 +245,6 @@ def main(argv: Sequence[str]) -> int:
         if args.step == "unpack":
             unpack(args.file, args.kind, args.root, args.work)
         else:
-            args.file.parent.mkdir(parents=True, exist_ok=True)
             pack(args.root, args.work, args.file, args.exclude, [_pair(a) for a in args.add])
     except XpyError as e:
         return report(e)

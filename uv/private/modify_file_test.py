@@ -25,8 +25,7 @@ def test_a_patched_wheel_gets_a_new_record_and_passes_the_wheel_check(tmp_path):
     (root / "demo_pkg/__init__.py").write_text("VALUE = 43\n")  # what a patch does
     extra = tmp_path / "extra.txt"
     extra.write_text("more\n")
-    out = tmp_path / "out" / wheel.name
-    out.parent.mkdir()
+    out = root / "file" / wheel.name  # as the file repository does: the output inside the root
     removed = modify_file.pack(root, work, out, ["demo_pkg/tests/*"], [(extra, "demo_pkg/extra.txt")])
     assert removed == ["demo_pkg/tests/test_x.py"]
     check_wheel(out, "demo-pkg", "1.0")  # RECORD hashes and sizes match every member
@@ -35,7 +34,7 @@ def test_a_patched_wheel_gets_a_new_record_and_passes_the_wheel_check(tmp_path):
         assert zf.read("demo_pkg/extra.txt") == b"more\n"
         assert "demo_pkg/tests/test_x.py" not in zf.namelist()
         assert zf.namelist()[-1] == f"{DIST_INFO}/RECORD"
-    assert sorted(p.name for p in root.iterdir()) == [".xpy_orig"]  # the unpacked tree is gone
+    assert sorted(p.name for p in root.iterdir()) == [".xpy_orig", "file"]  # the unpacked tree is gone
 
 
 def test_packing_is_deterministic(tmp_path):

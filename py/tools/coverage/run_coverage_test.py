@@ -90,3 +90,20 @@ def test_a_missing_main_argument_is_one_error():
     proc = subprocess.run([sys.executable, run_coverage.__file__], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "ERROR: run_coverage: the first argument must be --main=<script>\n"
+
+
+def test_combined_report_sums_hits_per_line_across_tests(tmp_path):
+    import combine_lcov
+
+    a = "SF:a.py\nDA:1,1\nDA:2,0\nLH:1\nLF:2\nend_of_record\n"
+    b = "SF:a.py\nDA:2,1\nLH:1\nLF:1\nend_of_record\nSF:b.py\nDA:1,0\nLH:0\nLF:1\nend_of_record\n"
+    (tmp_path / "a.dat").write_text(a)
+    (tmp_path / "b.dat").write_text(b)
+    (tmp_path / "reports").write_text(f"{tmp_path / 'a.dat'}\n{tmp_path / 'b.dat'}\n{tmp_path / 'gone.dat'}\n")
+    out = tmp_path / "out.dat"
+    argv = [f"--reports_file={tmp_path / 'reports'}", f"--output_file={out}", "--filter_sources=x"]
+    assert combine_lcov.main(argv) == 0
+    assert out.read_text() == (
+        "SF:a.py\nDA:1,1\nDA:2,1\nLH:2\nLF:2\nend_of_record\nSF:b.py\nDA:1,0\nLH:0\nLF:1\nend_of_record\n"
+    )
+    assert combine_lcov.main([]) == 2
