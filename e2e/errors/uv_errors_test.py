@@ -150,3 +150,26 @@ wheels = [{{ hash = "sha256:{js_sha256}" }}]
         r"needs it: the marker `sys_platform == 'emscripten'` of app's dependency on it is false on linux_x86_64, "
         r"windows_x86_64\. Fix: depend on it only where its markers hold",
     )
+
+
+def _wheel_lock() -> str:
+    url, sha256 = _wheel()
+    return HEAD.format(body=f'source = {{ url = "{url}" }}\nwheels = [{{ hash = "sha256:{sha256}" }}]\n')
+
+
+def test_an_exclude_that_matches_nothing_names_the_glob_and_the_wheel():
+    override = ')\nuv.override_package(name = "tiny", exclude = ["nothing/*"]'
+    err = _lock_build(_wheel_lock(), override)
+    _assert_one_clear_error(
+        err,
+        r"tiny 1.0 from //:uv.lock \(hub @pypi\): cannot apply its override_package\(patches, exclude, data\):\n"
+        r"ERROR: exclude: 'nothing/\*' matches no file of tiny-1.0-py3-none-any.whl",
+    )
+
+
+def test_a_patch_that_does_not_apply_names_the_patch_file():
+    (HERE / "bad.patch").write_text("--- a/tiny.py\n+++ b/tiny.py\n@@ -1 +1 @@\n-Y = 2\n+Y = 3\n")
+    err = _lock_build(
+        _wheel_lock(), ')\nuv.override_package(name = "tiny", patch_strip = 1, patches = ["//:bad.patch"]'
+    )
+    _assert_one_clear_error(err, r"Error applying patch [^\n]*bad\.patch")

@@ -191,7 +191,7 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
     skip = set(state["before"]) | (_BAZEL_FILES - set(state["archive"]))
     names = _entries(root, skip)
     tops = sorted({n.split("/", 1)[0] for n in names})  # what unpack and the patches made: removed at the end
-    output.parent.mkdir(parents=True, exist_ok=True)
+    packed = work / output.name  # written aside first: the unpacked tree may hold a name like the output's
     removed: list[str] = []
     if state["kind"] == "wheel":
         for pattern in exclude:
@@ -210,17 +210,19 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             names.append(dest)
-        _write_wheel(root, sorted(names), output)
+        _write_wheel(root, sorted(names), packed)
     else:
         if exclude or add:
             raise ModifyError(f"exclude and data change wheels; {output.name} is an sdist", output.name, "patch it")
-        _write_sdist(root, names, state["top"], output)
+        _write_sdist(root, names, state["top"], packed)
     for top in tops:
         path = root / top
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    packed.rename(output)
     return sorted(removed)
 
 

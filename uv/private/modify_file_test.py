@@ -99,3 +99,13 @@ def test_cli_reports_one_error_line(tmp_path, capsys):
     bad.write_bytes(b"not a zip")
     assert modify_file.main(["unpack", f"--file={bad}", f"--root={root}", f"--work={root / 'w'}"]) == 1
     assert capsys.readouterr().err.startswith("ERROR: cannot unpack bad-1.0-py3-none-any.whl to change it")
+
+
+def test_a_wheel_with_a_top_level_name_like_the_output_directory_is_packed_whole(tmp_path):
+    wheel = make_wheel(tmp_path, demo_files(**{"file/__init__.py": "F = 1\n"}))
+    root, work = _unpacked(tmp_path, wheel, "wheel")
+    out = root / "file" / wheel.name
+    modify_file.pack(root, work, out, [], [])
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read("file/__init__.py") == b"F = 1\n"
+    assert sorted(p.name for p in (root / "file").iterdir()) == [wheel.name]
