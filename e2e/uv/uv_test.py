@@ -30,7 +30,7 @@ def wheels(platform: str) -> dict[str, str]:
     out = bazel("cquery", f"--platforms=//platforms:{platform}", 'kind("source file", deps(//app:deps))')
     found = {}
     for line in lines(out):
-        m = re.search(r"~pypi__([a-z0-9_]+)__[0-9a-f]{10}//file:(\S+\.whl)", line)
+        m = re.search(r"[~+]pypi__([a-z0-9_]+)__[0-9a-f]{10}//file:(\S+\.whl)", line)
         if m:
             found[m.group(1)] = m.group(2)
     return found
@@ -83,7 +83,7 @@ def test_overrides_patch_trim_extend_and_replace_what_a_binary_imports():
 
 def test_a_vendored_wheel_by_path_is_a_hub_package_for_every_target_platform():
     out = bazel("cquery", "--platforms=//platforms:linux_aarch64", 'kind("source file", deps(@overrides//six))')
-    assert re.search(r"~overrides__six__8abb2f1d86//file:six-1\.16\.0-py2\.py3-none-any\.whl", out), out
+    assert re.search(r"[~+]overrides__six__8abb2f1d86//file:six-1\.16\.0-py2\.py3-none-any\.whl", out), out
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,10 @@ path_interpreter = repository_rule(
     },
 )
 
+def default_interpreter(os):
+    """The interpreter's path inside an archive when `python.archive(interpreter)` is not given."""
+    return "python.exe" if os == "windows" else "bin/python3"
+
 def _archive_impl(rctx):
     what = "python.archive(name = %r)" % rctx.attr.interpreter_name
     name = "archive.zip" if rctx.attr.url.endswith(".zip") else "archive.tar" + rctx.attr.url.rpartition(".tar")[2]
@@ -40,7 +44,7 @@ def _archive_impl(rctx):
     download_checked(rctx, url = rctx.attr.url, output = name, sha256 = rctx.attr.sha256, what = what)
     rctx.extract(name, stripPrefix = rctx.attr.strip_prefix)
     rctx.delete(name)
-    interpreter = rctx.attr.interpreter or ("python.exe" if rctx.attr.os == "windows" else "bin/python3")
+    interpreter = rctx.attr.interpreter or default_interpreter(rctx.attr.os)
     if not rctx.path(interpreter).exists:
         fail("%s: interpreter: no %s in the archive (after strip_prefix = %r). Fix: set `interpreter` and `strip_prefix` to match the archive, whose top level has %s." % (
             what,

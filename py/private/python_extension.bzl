@@ -1,7 +1,7 @@
 """The `python` module extension: declares interpreters as target and exec toolchains."""
 
 load(":constraints.bzl", "CPU_CONSTRAINTS", "LIBC_CONSTRAINTS", "OS_CONSTRAINTS")
-load(":interpreter_repos.bzl", "archive_interpreter", "interpreters_hub", "path_interpreter", "tool_python")
+load(":interpreter_repos.bzl", "archive_interpreter", "default_interpreter", "interpreters_hub", "path_interpreter", "tool_python")
 
 _PROBE = Label("//py/tools/probe:probe.py")
 _OSES = list(OS_CONSTRAINTS)
@@ -136,7 +136,7 @@ def _python_impl(mctx):
             archive_interpreter(name = name, interpreter_name = name, url = tag.url, sha256 = tag.sha256, strip_prefix = tag.strip_prefix, interpreter = tag.interpreter, version = tag.version, os = tag.os, cpu = tag.cpu, libc = libc)
             add(name, mod, "archive", os = tag.os, cpu = tag.cpu, libc = libc, target = tag.target, exec = tag.exec)
             if (tag.os, tag.cpu) == (host_os, host_cpu) and libc != "musl" and _at_least_3_11(tag.version):
-                interpreter = tag.interpreter or ("python.exe" if tag.os == "windows" else "bin/python3")
+                interpreter = tag.interpreter or default_interpreter(tag.os)
                 tools["archive"].append({"interpreter": "@%s//:%s" % (name, interpreter)})
         for tag in mod.tags.executor:
             if not tag.interpreter_path.startswith("/"):

@@ -7,7 +7,7 @@ The nearest non-blank line above a block's opening fence is a marker comment:
   (`#`, `//`) or an ellipsis (`...`) must appear in `<path>` (repository-relative), stripped, in the same
   order.
 - `<!-- snippet: file <workspace>/<path> -->`: the block is the whole file `<path>` of the docs workspace
-  `<workspace>`, which `extract` writes and `e2e/docs` builds.
+  `<workspace>` (one of WORKSPACES), which `extract` writes and `e2e/docs` builds.
 - `<!-- snippet: run <workspace> -->`: a shell block that `e2e/docs` runs in `<workspace>`, in document order,
   as written.
 - `<!-- snippet: illustrative <why> -->`: not run, on purpose (an error's shape, a placeholder, a choice
@@ -31,6 +31,8 @@ from pathlib import Path
 __all__ = ["Block", "check", "extract", "main", "read_blocks"]
 
 ROOT = Path(__file__).resolve().parents[2]
+WORKSPACES = ("getting-started", "walkthrough")
+"""The docs workspaces that e2e/docs runs; `file` and `run` blocks name one of them."""
 _MARKER = re.compile(r"<!-- snippet: (in|file|run|illustrative)\b\s*(.*?)\s*-->")
 _FENCE = re.compile(r"^(\s*)(```+|~~~+)(.*)$")
 _SKIP = re.compile(r"^(#|//|\.\.\.|…)")
@@ -105,8 +107,16 @@ def check(root: Path = ROOT) -> tuple[list[str], Counter[str]]:
                 missing = _missing_line(block, root)
                 if missing:
                     errors.append(f"{where}: {missing}")
-            elif block.kind in ("file", "run") and not block.arg:
-                errors.append(f"{where}: `{block.kind}` needs a workspace")
+            elif block.kind in ("file", "run"):
+                workspace, _, path = block.arg.partition("/")
+                if workspace not in WORKSPACES:
+                    errors.append(
+                        f"{where}: `{block.kind} {block.arg}`: no docs workspace {workspace!r} "
+                        f"(e2e/docs runs {', '.join(WORKSPACES)})"
+                    )
+                elif (block.kind == "file") != bool(path):
+                    shape = "<workspace>/<path>" if block.kind == "file" else "<workspace>"
+                    errors.append(f"{where}: `{block.kind} {block.arg}` is not `{block.kind} {shape}`")
             elif block.kind == "illustrative" and not block.arg:
                 errors.append(f"{where}: `illustrative` needs a reason")
     return errors, counts

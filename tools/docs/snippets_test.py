@@ -43,12 +43,28 @@ def test_unmarked_blocks_lines_not_in_the_file_and_missing_reasons_are_errors(tm
 def test_extract_writes_a_workspace_s_files_and_commands_in_order(tmp_path):
     _docs(
         tmp_path,
-        "<!-- snippet: file ws/BUILD.bazel -->\n```\nfilegroup()\n```\n"
-        "<!-- snippet: run ws -->\n```sh\nbazel build //...\n```\n"
-        "<!-- snippet: run other -->\n```sh\nnot this\n```\n",
+        "<!-- snippet: file walkthrough/BUILD.bazel -->\n```\nfilegroup()\n```\n"
+        "<!-- snippet: run walkthrough -->\n```sh\nbazel build //...\n```\n"
+        "<!-- snippet: run getting-started -->\n```sh\nnot this\n```\n",
     )
     dest = tmp_path / "out"
     dest.mkdir()
-    assert snippets.extract("ws", dest, tmp_path) == 2
+    assert snippets.check(tmp_path)[0] == []
+    assert snippets.extract("walkthrough", dest, tmp_path) == 2
     assert (dest / "BUILD.bazel").read_text() == "filegroup()\n"
     assert (dest / "steps.sh").read_text() == "set -euxo pipefail\n# docs/a.md:6\nbazel build //...\n\n"
+
+
+def test_file_and_run_blocks_must_name_a_docs_workspace_and_a_path(tmp_path):
+    _docs(
+        tmp_path,
+        "<!-- snippet: run elsewhere -->\n```\nx\n```\n"
+        "<!-- snippet: file walkthrough -->\n```\nx\n```\n"
+        "<!-- snippet: run walkthrough/x -->\n```\nx\n```\n",
+    )
+    errors, _ = snippets.check(tmp_path)
+    assert errors == [
+        "docs/a.md:2: `run elsewhere`: no docs workspace 'elsewhere' (e2e/docs runs getting-started, walkthrough)",
+        "docs/a.md:6: `file walkthrough` is not `file <workspace>/<path>`",
+        "docs/a.md:10: `run walkthrough/x` is not `run <workspace>`",
+    ]

@@ -228,10 +228,12 @@ _lock = tag_class(
 _override_package = tag_class(
     doc = """Per-package settings of a hub: how its sdist builds, what its files hold, what it depends on, or a target of yours in its place.
 
-Patches apply to the downloaded file, before anything reads it: to a wheel's
-contents (paths as in site-packages, `six.py`), or to an sdist's project
-(paths below its top directory, `src/pkg/mod.py`). The changed wheel gets a new
-RECORD, so venvs, PEXes and images all hold the changed files.""",
+Patches apply to each downloaded file of the package, in its file repository:
+to a wheel's contents (paths as in site-packages, `six.py`), or to an sdist's
+project (paths below its top directory, `src/pkg/mod.py`). The changed wheel
+gets a new RECORD, so venvs, PEXes and images all hold the changed files.
+Dependency edges come from the lock: add edges with `deps`, not by patching
+METADATA.""",
     attrs = {
         "hub": attr.string(default = "pypi", doc = "The hub (the `name` of its `lock` tag) the package is in."),
         "name": attr.string(mandatory = True, doc = "The package's normalized name, e.g. `charset-normalizer`."),
@@ -245,7 +247,7 @@ RECORD, so venvs, PEXes and images all hold the changed files.""",
         "patch_strip": attr.int(doc = "Leading path components the patches' file names lose, like `patch -p` (1 for `git diff` output)."),
         "exclude": attr.string_list(doc = "Globs of paths in its wheels to leave out (`*` matches `/` too), e.g. `numpy/*/tests/*`. Wheels only."),
         "data": attr.label_keyed_string_dict(allow_files = True, doc = "Files of yours to add to its wheels: label -> path in the wheel (site-packages), e.g. `{\"//cfg:certs.pem\": \"certifi/extra.pem\"}`. Wheels only."),
-        "replace_with": attr.label(doc = "A target of yours (a `py_library`) to use in the package's place, on every platform: `@pypi//<name>` and every package depending on it get it. No file of the package is fetched."),
+        "replace_with": attr.label(doc = "A target of yours (a public `py_library`) to use in the package's place, on every platform: `@pypi//<name>` and every package depending on it get it. No file of the package is fetched."),
     },
 )
 

@@ -32,20 +32,21 @@ def _modified(rctx, python):
 def _uv_file_impl(rctx):
     a = rctx.attr
     rctx.report_progress("Fetching %s" % a.filename)
+    python = host_python(rctx, _what(a))
     if a.patches or a.exclude or a.data:
-        _modified(rctx, host_python(rctx, _what(a)))
+        _modified(rctx, python)
     else:
         download_checked(rctx, url = a.url, output = "file/" + a.filename, sha256 = a.sha256, what = _what(a))
     rctx.file("file/BUILD.bazel", 'filegroup(\n    name = "file",\n    srcs = [%r],\n    visibility = ["//visibility:public"],\n)\n' % a.filename)
     if a.kind == "wheel":
         args = ["--wheel=file/" + a.filename, "--defs=%s" % _DEFS, "--output=BUILD.bazel"]
-        run_host_tool(rctx, host_python(rctx, _what(a)), _LAYOUT, args, "%s: cannot list the wheel:" % _what(a))
+        run_host_tool(rctx, python, _LAYOUT, args, "%s: cannot list the wheel:" % _what(a))
         return
     rctx.file("BUILD.bazel", 'exports_files(["sdist.json"], visibility = ["//visibility:public"])\n')
     if a.kind == "sdist":
         rctx.report_progress("Inspecting %s" % a.filename)
         args = ["facts", "--sdist=file/" + a.filename, "--output=sdist.json"]
-        run_host_tool(rctx, host_python(rctx, _what(a)), _INSPECT, args, "%s: cannot build from its sdist:" % _what(a))
+        run_host_tool(rctx, python, _INSPECT, args, "%s: cannot build from its sdist:" % _what(a))
 
 uv_file = repository_rule(
     implementation = _uv_file_impl,

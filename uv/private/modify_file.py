@@ -97,8 +97,25 @@ def unpack(file: Path, kind: str, root: Path, work: Path) -> None:
     shutil.rmtree(tmp)
     if archive != file:
         archive.unlink()
+    _check_links(root, moved, file.name)
     state = {"top": top, "kind": kind, "before": sorted(before), "archive": moved}
     (work / _STATE).write_text(json.dumps(state), encoding="utf-8")
+
+
+def _check_links(root: Path, names: Sequence[str], filename: str) -> None:
+    """Every symlink below the moved `names` resolves inside `root` (an sdist's link may leave it once its top
+    directory is gone)."""
+    real_root = os.path.realpath(root)
+    for name in names:
+        for dirpath, dirnames, filenames in os.walk(root / name):
+            for entry in [*dirnames, *filenames]:
+                path = Path(dirpath, entry)
+                real = os.path.realpath(path)
+                if path.is_symlink() and real != real_root and not real.startswith(real_root + os.sep):
+                    shown = path.relative_to(root).as_posix()
+                    raise ModifyError(f"{filename}: the symlink {shown!r} leads outside the project", filename)
+        if (root / name).is_symlink() and not os.path.realpath(root / name).startswith(real_root + os.sep):
+            raise ModifyError(f"{filename}: the symlink {name!r} leads outside the project", filename)
 
 
 def _safe_dest(dest: str, what: str) -> str:
@@ -190,7 +207,6 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
     state = json.loads((work / _STATE).read_text(encoding="utf-8"))
     skip = set(state["before"]) | (_BAZEL_FILES - set(state["archive"]))
     names = _entries(root, skip)
-    tops = sorted({n.split("/", 1)[0] for n in names})  # what unpack and the patches made: removed at the end
     packed = work / output.name  # written aside first: the unpacked tree may hold a name like the output's
     removed: list[str] = []
     if state["kind"] == "wheel":
@@ -201,11 +217,18 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
             if any(n.split("/", 1)[0].endswith(".dist-info") for n in matched):
                 raise ModifyError(f"exclude: {pattern!r} matches files of the wheel's .dist-info", output.name)
             removed += matched
-            names = [n for n in names if n not in matched]
+            gone = set(matched)
+            names = [n for n in names if n not in gone]
         for source, dest in add:
             dest = _safe_dest(dest, source.name)
-            if dest in names:
-                raise ModifyError(f"data: {dest!r} is already in {output.name}", output.name, "exclude it first")
+            parents = {"/".join(dest.split("/")[:i]) for i in range(1, dest.count("/") + 1)}
+            taken = set(names)
+            if dest in taken or (root / dest).is_dir() or parents & taken or dest.split("/", 1)[0] in skip:
+                raise ModifyError(
+                    f"data: {dest!r} is already in {output.name}, as a file or a directory, or below a file",
+                    output.name,
+                    "pick another path (or exclude the file first)",
+                )
             target = root / dest
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
@@ -215,7 +238,7 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
         if exclude or add:
             raise ModifyError(f"exclude and data change wheels; {output.name} is an sdist", output.name, "patch it")
         _write_sdist(root, names, state["top"], packed)
-    for top in tops:
+    for top in sorted({n.split("/", 1)[0] for n in names} | {n.split("/", 1)[0] for n in removed}):
         path = root / top
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -227,7 +250,7 @@ def pack(root: Path, work: Path, output: Path, exclude: Sequence[str], add: Sequ
 
 
 def _pair(text: str) -> tuple[Path, str]:
-    source, sep, dest = text.partition("=")
+    source, sep, dest = text.rpartition("=")  # the path in the wheel has no "=", the file's path may
     if not sep:
         raise ModifyError(f"--add {text!r} is not <file>=<path in the wheel>", "the command line")
     return Path(source), dest

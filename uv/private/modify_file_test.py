@@ -76,6 +76,9 @@ def test_an_sdist_is_patched_without_its_top_directory_and_gets_it_back(tmp_path
         ([], [("f", "../evil.txt")], r"goes to '../evil.txt', not a relative path inside the wheel"),
         ([], [("f", f"{DIST_INFO}/x")], r"inside the wheel's .dist-info"),
         ([], [("f", "demo_pkg/cli.py")], r"'demo_pkg/cli.py' is already in"),
+        ([], [("f", "demo_pkg")], r"'demo_pkg' is already in .*, as a file or a directory"),
+        ([], [("f", "demo_pkg/cli.py/x")], r"or below a file"),
+        ([], [("f", ".xpy_orig/x")], r"is already in"),
     ],
 )
 def test_bad_settings_are_one_clear_error(tmp_path, exclude, add, message):
@@ -109,3 +112,26 @@ def test_a_wheel_with_a_top_level_name_like_the_output_directory_is_packed_whole
     with zipfile.ZipFile(out) as zf:
         assert zf.read("file/__init__.py") == b"F = 1\n"
     assert sorted(p.name for p in (root / "file").iterdir()) == [wheel.name]
+
+
+def test_an_sdist_symlink_that_leaves_the_project_once_its_top_directory_is_gone_is_refused(tmp_path):
+    path = tmp_path / "demo-1.0.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        info = tarfile.TarInfo("demo-1.0/pyproject.toml")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+        link = tarfile.TarInfo("demo-1.0/src/mod.py")
+        link.type, link.linkname = tarfile.SYMTYPE, "../../victim.py"  # inside the archive, outside the project
+        tar.addfile(link)
+    with pytest.raises(modify_file.ModifyError, match=r"the symlink 'src/mod.py' leads outside the project"):
+        _unpacked(tmp_path, path, "sdist")
+
+
+def test_data_at_a_new_top_level_name_is_packed_and_the_tree_is_gone(tmp_path):
+    (tmp_path / "f").write_text("x")
+    root, work = _unpacked(tmp_path, make_wheel(tmp_path), "wheel")
+    out = root / "file" / "demo_pkg-1.0-py3-none-any.whl"
+    modify_file.pack(root, work, out, [], [(tmp_path / "f", "extra.pth")])
+    with zipfile.ZipFile(out) as zf:
+        assert zf.read("extra.pth") == b"x"
+    assert sorted(p.name for p in root.iterdir()) == [".xpy_orig", "file"]

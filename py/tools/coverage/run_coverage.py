@@ -60,17 +60,31 @@ def lcov(analyses: Mapping[str, tuple[Sequence[int], Sequence[int]]]) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def _report(cov: object, env: Mapping[str, str]) -> str:
+def _entries(env: Mapping[str, str]) -> list[tuple[str, str]]:
     manifest = env.get("COVERAGE_MANIFEST")
-    runfiles_dir = env.get("RUNFILES_DIR") or env.get("TEST_SRCDIR") or ""
     text = Path(manifest).read_text(encoding="utf-8") if manifest else ""
-    measured = cov.get_data().measured_files()  # type: ignore[attr-defined]
+    return manifest_entries(text, env.get("TEST_WORKSPACE", "_main"))
+
+
+def _include(entries: Sequence[tuple[str, str]], runfiles_dir: str) -> list[str]:
+    """What coverage.py measures: the manifest's files, by runfiles path and by the path it links to."""
+    paths = [os.path.join(runfiles_dir, runfiles) for _, runfiles in entries]
+    return sorted({p for path in paths for p in (path, os.path.realpath(path))})
+
+
+def _report(cov: object, entries: Sequence[tuple[str, str]], runfiles_dir: str) -> str:
+    from coverage.exceptions import CoverageException
+
+    measured = sorted(cov.get_data().measured_files())  # type: ignore[attr-defined]
     analyses = {}
-    for entry in manifest_entries(text, env.get("TEST_WORKSPACE", "_main")):
-        name = _measured(entry, sorted(measured), runfiles_dir) or os.path.join(runfiles_dir, entry[1])
+    for entry in entries:
+        name = _measured(entry, measured, runfiles_dir) or os.path.join(runfiles_dir, entry[1])
         if not os.path.exists(name):
             continue
-        _, statements, _, missing, _ = cov.analysis2(name)  # type: ignore[attr-defined]
+        try:
+            _, statements, _, missing, _ = cov.analysis2(name)  # type: ignore[attr-defined]
+        except CoverageException:  # not Python source (coverage.py cannot parse it): no line data
+            continue
         analyses[entry[0]] = (statements, missing)
     return lcov(analyses)
 
@@ -82,7 +96,10 @@ def main(argv: Sequence[str]) -> int:
     script = os.path.join(os.environ.get("RUNFILES_DIR", ""), argv[0][len("--main=") :])
     import coverage  # the pinned wheel, in the test's venv only under `bazel coverage`
 
-    cov = coverage.Coverage(data_file=None, config_file=False)
+    runfiles_dir = os.environ.get("RUNFILES_DIR") or os.environ.get("TEST_SRCDIR") or ""
+    entries = _entries(os.environ)
+    # Only the manifest's files are traced: the pure-Python tracer would slow down pytest and every package.
+    cov = coverage.Coverage(data_file=None, config_file=False, include=_include(entries, runfiles_dir) or None)
     sys.argv = [script, *argv[1:]]
     if not sys.flags.safe_path:  # as `python script.py`: the script's directory first on sys.path
         sys.path[0] = os.path.dirname(script)
@@ -97,7 +114,7 @@ def main(argv: Sequence[str]) -> int:
     finally:
         cov.stop()
         if passed:
-            report = _report(cov, os.environ)
+            report = _report(cov, entries, runfiles_dir)
             outputs = [os.environ.get("COVERAGE_OUTPUT_FILE"), os.environ.get("COVERAGE_DIR") and "python.dat"]
             for path in (Path(os.environ.get("COVERAGE_DIR", ""), o) for o in outputs if o):
                 path.write_text(report, encoding="utf-8")

@@ -42,7 +42,7 @@ def test_lcov_lists_each_statement_hit_or_not():
     )
 
 
-def _run(tmp_path, main):
+def _run(tmp_path, main, extra=None):
     runfiles = tmp_path / "runfiles"
     pkg = runfiles / "_main" / "pkg"
     pkg.mkdir(parents=True)
@@ -50,8 +50,10 @@ def _run(tmp_path, main):
     (pkg / "lib.py").write_text(LIB)
     (pkg / "never.py").write_text("X = 1\nY = 2\n")
     (runfiles / "_main" / main).write_text(MAIN)
+    for name, text in (extra or {}).items():
+        (runfiles / "_main" / name).write_text(text)
     manifest = tmp_path / "manifest"
-    manifest.write_text("pkg/lib.py\npkg/never.py\npkg/BUILD.bazel\n")
+    manifest.write_text("pkg/lib.py\npkg/never.py\npkg/BUILD.bazel\n" + "".join(f"{n}\n" for n in extra or {}))
     out, cov_dir = tmp_path / "coverage.dat", tmp_path / "cov"
     cov_dir.mkdir()
     env = {
@@ -107,3 +109,9 @@ def test_combined_report_sums_hits_per_line_across_tests(tmp_path):
         "SF:a.py\nDA:1,1\nDA:2,1\nLH:2\nLF:2\nend_of_record\nSF:b.py\nDA:1,0\nLH:0\nLF:1\nend_of_record\n"
     )
     assert combine_lcov.main([]) == 2
+
+
+def test_a_manifest_file_that_is_not_python_is_left_out(tmp_path):
+    proc, out, _ = _run(tmp_path, "main.py", extra={"pkg/broken.py": "def (:\n"})
+    assert proc.returncode == 0, proc.stderr
+    assert "SF:pkg/lib.py" in out.read_text() and "broken" not in out.read_text()

@@ -301,7 +301,9 @@ class _Hub:
         for platform in sorted(platforms):
             deps = self._deps(platform)
             self._check_one_version(deps, platform)
-            cycle_of = {m: c for c in _sccs(deps) if len(c) > 1 for m in c}
+            # A replaced package's own edges are gone (its replacement is used as it is): no cycle runs through it.
+            graph = {pid: [] if self._replacement(self.packages[pid]["name"]) else e for pid, e in deps.items()}
+            cycle_of = {m: c for c in _sccs(graph) if len(c) > 1 for m in c}
             for pid in sorted(deps):
                 name = self.packages[pid]["name"]
                 if not self._replacement(name):

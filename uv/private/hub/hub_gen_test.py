@@ -288,3 +288,10 @@ def test_replace_with_makes_the_package_and_its_versions_aliases_of_the_users_ta
 def test_replace_with_and_other_settings_is_refused():
     with pytest.raises(hub_gen.HubError, match=r"sets replace_with and patches: the replacement target is used"):
         _gen(overrides={"click": {"replace_with": "@@//:c", "patches": ["@@//:p.patch"]}})
+
+
+def test_replacing_a_member_of_a_cycle_breaks_the_cycle():
+    files = _gen(overrides={"a": {"replace_with": "@@//third_party:a"}})["files"]
+    b = files["b/BUILD.bazel"]
+    assert "_whl_linux" not in b and '"//a"' in b  # b depends on the replacement, with no cycle library
+    assert 'actual = "@@//third_party:a"' in files["a/BUILD.bazel"]

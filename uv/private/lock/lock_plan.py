@@ -285,16 +285,27 @@ def with_extra_deps(lock: Lock, pairs: Sequence[tuple[str, str]]) -> Lock:
     if not pairs:
         return lock
     tag = "uv.override_package" if lock.format == "uv.lock" else "pylock.override_package"
-    names = {p.name for p in lock.packages if p.source.kind != "first_party"}
+    versions: dict[str, list[str]] = {}
+    for p in lock.packages:
+        if p.source.kind != "first_party":
+            versions.setdefault(p.name, []).append(str(p.version))
     added: dict[str, list[Dependency]] = {}
     for name, dep in pairs:
+        what = f"{tag}(name = {name!r}, deps = [..., {dep!r}])"
         for n in (name, dep):
-            if n not in names:
+            if n not in versions:
                 raise LockError(
-                    f"{tag}(name = {name!r}, deps = [..., {dep!r}]): {n!r} is not a third-party package of the lock",
+                    f"{what}: {n!r} is not a third-party package of the lock",
                     lock.path,
                     "name packages the lock holds (add a new one to the project's dependencies and relock)",
                 )
+        if len(versions[dep]) > 1:
+            raise LockError(
+                f"{what}: the lock holds {dep} in versions {', '.join(sorted(versions[dep]))}, and an added "
+                "dependency cannot pick one",
+                lock.path,
+                f"make {name} depend on {dep} in the project instead (a dependency with markers) and relock",
+            )
         added.setdefault(name, []).append(Dependency(dep))
     packages = tuple(
         dataclasses.replace(p, dependencies=p.dependencies + tuple(added[p.name])) if p.name in added else p

@@ -300,3 +300,9 @@ def test_override_deps_on_a_package_not_in_the_lock_is_an_error():
         plan(extra_deps=(("click", "nope"),))
     with pytest.raises(LockError, match=r"'app' is not a third-party package of the lock"):
         plan(extra_deps=(("app", "idna"),))
+
+
+def test_override_deps_on_a_package_with_several_versions_is_an_error():
+    text = LOCK + registry("idna", version="2.0")
+    with pytest.raises(LockError, match=r"the lock holds idna in versions 1.0, 2.0, and an added dependency cannot"):
+        plan(text, extra_deps=(("click", "idna"),))
