@@ -8,6 +8,7 @@ harness.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,6 +39,8 @@ def run_guide(name: str) -> list[str]:
         finally:
             if name == "walkthrough":
                 subprocess.run([str(REPO / "tools" / "rbe" / "stop")], capture_output=True, timeout=300)
+                registry = [sys.executable, str(REPO / "tools" / "image" / "registry.py"), "stop"]
+                subprocess.run(registry, capture_output=True, timeout=60)
             subprocess.run(["bazel", "clean", "--expunge"], cwd=work, env=env, capture_output=True, timeout=600)
         return proc.stdout.splitlines()
 
@@ -54,3 +57,7 @@ def test_the_walkthrough_runs_as_written():
     assert "Hello, Ada!" in lines
     wheels = [line.rsplit("/", 1)[-1] for line in lines if line.endswith(".whl")]
     assert [w.rsplit("-", 1)[-1] for w in wheels] == ["linux_x86_64.whl", "linux_aarch64.whl"], wheels
+    text = "\n".join(lines)
+    index, _ = json.JSONDecoder().raw_decode(text[text.index("{") :])  # skopeo inspect --raw of the pushed index
+    platforms = sorted(m["platform"]["architecture"] for m in index["manifests"])
+    assert platforms == ["amd64", "arm64"], index
