@@ -30,6 +30,23 @@ from pathlib import Path
 
 __all__ = ["MODES", "compile_file", "compile_tree"]
 
+
+def _intern_singletons() -> None:
+    """Intern the strings CPython keeps one object of: "" and each one-character Latin-1 string.
+
+    marshal writes an interned string with another type code than a plain one, and a constant `'M'` of a
+    module *is* the process's one `'M'` object, interned or not depending on what the process did before (an
+    identifier `M` anywhere interns it). Interned from the start, they are written the same in any process: a
+    worker's hundredth wheel gets the same bytes as a fresh process's first.
+    """
+    import sys
+
+    for text in ("", *map(chr, range(256))):
+        sys.intern(text)
+
+
+_intern_singletons()
+
 MODES = {
     "checked": py_compile.PycInvalidationMode.CHECKED_HASH,
     "unchecked": py_compile.PycInvalidationMode.UNCHECKED_HASH,
