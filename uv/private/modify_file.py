@@ -19,7 +19,6 @@ Errors are one `ERROR:` line naming the file and the setting to fix.
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import csv
 import fnmatch
@@ -38,6 +37,7 @@ from pathlib import Path, PurePosixPath
 
 from xpy.archives import ArchiveError, archive_kind, unpack_archive
 from xpy.errors import XpyError, report
+from xpy.wheels import record_hash
 
 __all__ = ["ModifyError", "main", "pack", "unpack"]
 
@@ -107,15 +107,14 @@ def _check_links(root: Path, names: Sequence[str], filename: str) -> None:
     directory is gone)."""
     real_root = os.path.realpath(root)
     for name in names:
+        paths = [root / name]
         for dirpath, dirnames, filenames in os.walk(root / name):
-            for entry in [*dirnames, *filenames]:
-                path = Path(dirpath, entry)
-                real = os.path.realpath(path)
-                if path.is_symlink() and real != real_root and not real.startswith(real_root + os.sep):
-                    shown = path.relative_to(root).as_posix()
-                    raise ModifyError(f"{filename}: the symlink {shown!r} leads outside the project", filename)
-        if (root / name).is_symlink() and not os.path.realpath(root / name).startswith(real_root + os.sep):
-            raise ModifyError(f"{filename}: the symlink {name!r} leads outside the project", filename)
+            paths += [Path(dirpath, entry) for entry in (*dirnames, *filenames)]
+        for path in paths:
+            real = os.path.realpath(path)
+            if path.is_symlink() and real != real_root and not real.startswith(real_root + os.sep):
+                shown = path.relative_to(root).as_posix()
+                raise ModifyError(f"{filename}: the symlink {shown!r} leads outside the project", filename)
 
 
 def _safe_dest(dest: str, what: str) -> str:
@@ -136,12 +135,19 @@ def _dist_info(names: Sequence[str], filename: str) -> str:
 
 def _record_row(path: Path, name: str) -> list[str]:
     data = path.read_bytes()
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
-    return [name, f"sha256={digest}", str(len(data))]
+    return [name, f"sha256={record_hash(hashlib.sha256(data).digest())}", str(len(data))]
 
 
 def _mode(path: Path) -> int:
     return 0o755 if os.stat(path).st_mode & stat.S_IXUSR else 0o644
+
+
+def _add_to_zip(zf: zipfile.ZipFile, name: str, data: bytes, mode: int) -> None:
+    """One deflated member with a fixed time and `mode`."""
+    info = zipfile.ZipInfo(name, _ZIP_TIME)
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
 
 
 def _write_wheel(root: Path, names: list[str], output: Path) -> None:
@@ -158,14 +164,8 @@ def _write_wheel(root: Path, names: list[str], output: Path) -> None:
     ordered = sorted(names, key=lambda n: (n.startswith(dist_info + "/"), n))
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in ordered:
-            info = zipfile.ZipInfo(name, _ZIP_TIME)
-            info.external_attr = (stat.S_IFREG | _mode(root / name)) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, (root / name).read_bytes())
-        info = zipfile.ZipInfo(record, _ZIP_TIME)
-        info.external_attr = (stat.S_IFREG | 0o644) << 16
-        info.compress_type = zipfile.ZIP_DEFLATED
-        zf.writestr(info, text.getvalue())
+            _add_to_zip(zf, name, (root / name).read_bytes(), _mode(root / name))
+        _add_to_zip(zf, record, text.getvalue().encode("utf-8"), 0o644)
 
 
 def _write_sdist(root: Path, names: list[str], top: str, output: Path) -> None:
@@ -175,10 +175,7 @@ def _write_sdist(root: Path, names: list[str], top: str, output: Path) -> None:
             for name in names:
                 if (root / name).is_symlink():
                     raise ModifyError(f"{output.name}: {name!r} is a symlink, which a zip sdist cannot hold")
-                member = zipfile.ZipInfo(f"{top}/{name}", _ZIP_TIME)
-                member.external_attr = (stat.S_IFREG | _mode(root / name)) << 16
-                member.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(member, (root / name).read_bytes())
+                _add_to_zip(zf, f"{top}/{name}", (root / name).read_bytes(), _mode(root / name))
         return
     compression = {".tar.bz2": "bz2", ".tbz2": "bz2", ".tar.xz": "xz", ".txz": "xz", ".tar": ""}.get(suffix, "gz")
     with contextlib.ExitStack() as stack:

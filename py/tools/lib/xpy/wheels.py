@@ -50,6 +50,7 @@ __all__ = [
     "WheelInfo",
     "check_wheel",
     "read_metadata",
+    "record_hash",
 ]
 
 WHEEL_LIMITS: Final = Limits(seconds=1800.0)
@@ -180,11 +181,16 @@ def _check_contents(
             while chunk := source.read(_CHUNK):
                 hasher.update(chunk)
                 read += len(chunk)
-        got = base64.urlsafe_b64encode(hasher.digest()).rstrip(b"=").decode()
+        got = record_hash(hasher.digest())
         if got != digest.rstrip("="):
             raise WheelError(f"{name} does not match its {algorithm} hash in {dist_info}/RECORD")
         if size is not None and read != size:
             raise WheelError(f"{name} is {read} bytes, and {dist_info}/RECORD says {size}")
+
+
+def record_hash(digest: bytes) -> str:
+    """A digest as RECORD writes it: URL-safe base64 without `=` padding (PEP 376, PEP 427)."""
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _entry_points(data: bytes, where: str) -> dict[str, dict[str, str]]:
